@@ -1,0 +1,16 @@
+/*
+ * The demo backend: auth (guest sign-in), the catalog with the demo entities, the permission
+ * framework, and the Azure DevOps sync plugin.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./permissionPolicy'));
+backend.add(import('@internal/plugin-azure-devops-sync-backend'));
+
+backend.start();

@@ -1,0 +1,8 @@
+/**
+ * Types, constants and permissions shared by the Azure DevOps sync plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './constants';
+export * from './permissions';
+export * from './types';

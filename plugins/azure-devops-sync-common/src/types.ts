@@ -1,0 +1,287 @@
+import type { BooleanConfigFieldName } from './constants';
+
+// ---------------------------------------------------------------------------
+// Organizations
+
+/** Service hook subscription status, as ADO reports it, plus our own `missing`. @public */
+export type SubscriptionStatus =
+  | 'enabled'
+  | 'onProbation'
+  | 'disabledByUser'
+  | 'disabledBySystem'
+  | 'disabledByInactiveIdentity'
+  | 'missing'
+  | 'unknown';
+
+/** A connected ADO organization, as every route returns it (never with secrets). @public */
+export interface Organization {
+  id: string;
+  /** ADO organization (account) name, e.g. `fabrikam`. */
+  name: string;
+  /** ADO account id (the `collection.id` in service hook deliveries). */
+  externalId: string;
+  /** Base URL ending in `/`, e.g. `https://dev.azure.com/fabrikam/`. */
+  domainName: string;
+  status: 'active' | 'error';
+  /** Why the organization is in `error`, when it is. */
+  statusReason?: string | null;
+  subscription: {
+    id: string | null;
+    status: SubscriptionStatus;
+    lastCheckedAt: string | null;
+  };
+  lastDeliveryAt: string | null;
+  createdAt: string;
+}
+
+/** `GET /organizations`. @public */
+export interface OrganizationList {
+  items: Organization[];
+}
+
+/** `POST /organizations` body: an org name (`fabrikam`) or URL. @public */
+export interface ConnectOrganizationRequest {
+  name: string;
+}
+
+// ---------------------------------------------------------------------------
+// Organization config
+
+/** One option of a select. @public */
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** An ADO work item state. @public */
+export interface WorkItemState {
+  name: string;
+  category: string;
+  color?: string;
+}
+
+/** Fields every config field carries. @public */
+export interface ConfigFieldBase {
+  name: string;
+  label: string;
+  help: string;
+  disabled?: boolean;
+  disabledReason?: string;
+  /** True when the caller may see but not change the field. */
+  readOnly?: boolean;
+}
+
+/** A state selector of the mapper, with the choices for each project. @public */
+export interface MappedSelector {
+  placeholder: string;
+  /** Every state name of every project, sorted (the reference's single shared list). */
+  choices: Array<[string, string]>;
+  /** The state names offered for each ADO project id. */
+  choicesByProject: Record<string, Array<[string, string]>>;
+}
+
+/** The `sync_status_forward` field: per ADO project, the state to set on resolve and unresolve. @public */
+export interface ChoiceMapperField extends ConfigFieldBase {
+  name: 'sync_status_forward';
+  type: 'choice_mapper';
+  addButtonText: string;
+  addDropdown: {
+    emptyMessage: string;
+    noResultsMessage: string;
+    items: Choice[];
+  };
+  mappedSelectors: {
+    on_resolve: MappedSelector;
+    on_unresolve: MappedSelector;
+  };
+  columnLabels: {
+    on_resolve: string;
+    on_unresolve: string;
+    inbound_done: string;
+  };
+  mappedColumnLabel: string;
+  formatMessageValue: false;
+  /** Per project: its states and the ones that count as done when nothing is chosen. */
+  projectStates: Record<
+    string,
+    { states: WorkItemState[]; defaultDoneStates: string[] }
+  >;
+}
+
+/** One of the four on/off sync switches. @public */
+export interface BooleanConfigField extends ConfigFieldBase {
+  name: BooleanConfigFieldName;
+  type: 'boolean';
+}
+
+/** @public */
+export type ConfigField = ChoiceMapperField | BooleanConfigField;
+
+/** A mapping row of `sync_status_forward`. @public */
+export interface StatusMappingRow {
+  on_resolve: string;
+  on_unresolve: string;
+}
+
+/** The stored settings of one organization. @public */
+export interface OrganizationConfigValues {
+  /** ADO project id → states. */
+  sync_status_forward: Record<string, StatusMappingRow>;
+  sync_forward_assignment: boolean;
+  sync_comments: boolean;
+  sync_status_reverse: boolean;
+  sync_reverse_assignment: boolean;
+  /** ADO project id → state names counted as done for inbound sync; absent = by category. */
+  inbound_done_states: Record<string, string[]>;
+}
+
+/** `GET /organizations/:id/config`. @public */
+export interface OrganizationConfig {
+  organizationId: string;
+  fields: ConfigField[];
+  values: OrganizationConfigValues;
+  /** Whether the caller holds the update permission. */
+  canUpdate: boolean;
+}
+
+/** `PUT /organizations/:id/config` body: any subset of the values. @public */
+export type OrganizationConfigUpdate = Partial<OrganizationConfigValues>;
+
+// ---------------------------------------------------------------------------
+// Work items
+
+/** A search hit from `GET /organizations/:id/work-items/search`. @public */
+export interface WorkItemSummary {
+  id: number;
+  title: string;
+  state: string;
+  url: string;
+  workItemType?: string;
+}
+
+/** @public */
+export interface WorkItemSearchResult {
+  items: WorkItemSummary[];
+}
+
+// ---------------------------------------------------------------------------
+// Issues
+
+/** @public */
+export type IssueStatus = 'unresolved' | 'resolved' | 'ignored';
+
+/** @public */
+export type IssueLevel = 'fatal' | 'error' | 'warning' | 'info' | 'debug';
+
+/** A work item linked to an issue. @public */
+export interface IssueLink {
+  organizationId: string;
+  workItemId: number;
+  url: string;
+  title: string;
+  state: string;
+  broken?: boolean;
+}
+
+/** An issue (a group of error events) of a catalog entity. @public */
+export interface Issue {
+  id: string;
+  shortId: string;
+  entityRef: string;
+  title: string;
+  culprit: string;
+  level: IssueLevel;
+  status: IssueStatus;
+  assignee: string | null;
+  timesSeen: number;
+  firstSeen: string;
+  lastSeen: string;
+  links: IssueLink[];
+}
+
+/** @public */
+export interface IssueList {
+  items: Issue[];
+}
+
+/** Who changed an issue. @public */
+export type ActivitySource =
+  | { kind: 'user'; userEntityRef: string }
+  | {
+      kind: 'azure-devops';
+      organizationId: string;
+      workItemId: number;
+      revision: number;
+    }
+  | { kind: 'system' };
+
+/** @public */
+export type ActivityType =
+  | 'assigned'
+  | 'unassigned'
+  | 'set_resolved'
+  | 'set_unresolved'
+  | 'regression'
+  | 'linked'
+  | 'unlinked'
+  | 'comment';
+
+/** @public */
+export interface ActivityItem {
+  id: string;
+  type: ActivityType;
+  createdAt: string;
+  source: ActivitySource;
+  data: Record<string, unknown>;
+}
+
+/** @public */
+export interface ActivityList {
+  items: ActivityItem[];
+}
+
+/** `PATCH /issues/:id`. @public */
+export interface IssueUpdateRequest {
+  status?: IssueStatus;
+  assignee?: string | null;
+}
+
+/** `POST /issues/:id/links`. @public */
+export type LinkWorkItemRequest =
+  | { organizationId: string; workItemId: number }
+  | {
+      organizationId: string;
+      create: {
+        project: string;
+        workItemType: string;
+        title?: string;
+        description?: string;
+        areaPath?: string;
+        tags?: string[];
+      };
+    };
+
+// ---------------------------------------------------------------------------
+// Deliveries
+
+/** @public */
+export type DeliveryStatus = 'pending' | 'applied' | 'skipped' | 'failed';
+
+/** A service hook delivery as the inbox recorded it. @public */
+export interface Delivery {
+  id: string;
+  organizationId: string;
+  eventType: string;
+  workItemId: number | null;
+  revision: number | null;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  receivedAt: string;
+  processedAt: string | null;
+}
+
+/** @public */
+export interface DeliveryList {
+  items: Delivery[];
+}
