@@ -1,0 +1,41 @@
+export interface Config {
+  /** Azure DevOps issue sync. Credentials are read from `integrations.azure`. */
+  azureDevOpsSync?: {
+    issueSync?: {
+      /**
+       * Feature gate. When false every config field is disabled with a reason.
+       * @default true
+       */
+      enabled?: boolean;
+    };
+    /** Organizations connected at start-up (idempotent; `POST /organizations` connects more). */
+    organizations?: Array<{
+      /** ADO organization name, e.g. `fabrikam`. */
+      name: string;
+      /** Base URL, e.g. `https://dev.azure.com/fabrikam/`; defaults to that form. */
+      baseUrl?: string;
+    }>;
+    /**
+     * Host of the account lookup and profile calls.
+     * @default https://app.vssps.visualstudio.com/
+     */
+    accountLookupBaseUrl?: string;
+    /** Public base URL ADO service hooks call back; defaults to `backend.baseUrl`. */
+    webhookBaseUrl?: string;
+    /** ADO request tuning. */
+    client?: {
+      /** Per request timeout in ms. @default 30000 */
+      timeoutMs?: number;
+      /** Tries per request for 429/5xx. @default 5 */
+      maxAttempts?: number;
+      /** Concurrent state lookups per config build. @default 8 */
+      concurrency?: number;
+    };
+    /** How long project and state lists are cached, in seconds. @default 300 */
+    cacheTtlSeconds?: number;
+    inbound?: {
+      /** Only assign users who are members of the group owning the issue's entity. */
+      requireOwnerMembership?: boolean;
+    };
+  };
+}

@@ -1,0 +1,99 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import type {
+  OrganizationConfigUpdate,
+  OrganizationConfigValues,
+} from '@internal/plugin-azure-devops-sync-common';
+import { Knex } from 'knex';
+import { getMigratedClient } from './migrations';
+import { DEFAULT_CONFIG_VALUES, OrgConfigStore } from './OrgConfigStore';
+import { RawDbOrganizationConfigRow, RawDbProjectMappingRow } from './tables';
+
+type StoredConfig = Omit<OrganizationConfigValues, 'sync_status_forward'>;
+
+/** Knex-backed {@link OrgConfigStore}: settings as JSON, mapping rows as a table. */
+export class DatabaseOrgConfigStore implements OrgConfigStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseOrgConfigStore> {
+    return new DatabaseOrgConfigStore(
+      await getMigratedClient(options.database),
+    );
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async get(organizationId: string): Promise<OrganizationConfigValues> {
+    return readConfig(this.db, organizationId);
+  }
+
+  async update(
+    organizationId: string,
+    update: OrganizationConfigUpdate,
+    updatedBy?: string,
+  ): Promise<OrganizationConfigValues> {
+    return this.db.transaction(async tx => {
+      const current = await readConfig(tx, organizationId);
+      const { sync_status_forward: mapping, ...rest } = update;
+
+      if (mapping !== undefined) {
+        await tx<RawDbProjectMappingRow>('project_mappings')
+          .where({ organization_id: organizationId })
+          .delete();
+        const rows = Object.entries(mapping).map(([projectId, row]) => ({
+          organization_id: organizationId,
+          project_id: projectId,
+          on_resolve: row.on_resolve,
+          on_unresolve: row.on_unresolve,
+        }));
+        if (rows.length > 0) {
+          await tx<RawDbProjectMappingRow>('project_mappings').insert(rows);
+        }
+      }
+
+      const { sync_status_forward: _mapping, ...stored } = current;
+      const merged: StoredConfig = { ...stored, ...rest };
+      await tx<RawDbOrganizationConfigRow>('organization_configs')
+        .insert({
+          organization_id: organizationId,
+          config: JSON.stringify(merged),
+          updated_by: updatedBy ?? null,
+          updated_at: tx.fn.now() as any,
+        })
+        .onConflict('organization_id')
+        .merge(['config', 'updated_by', 'updated_at']);
+
+      return readConfig(tx, organizationId);
+    });
+  }
+}
+
+async function readConfig(
+  db: Knex | Knex.Transaction,
+  organizationId: string,
+): Promise<OrganizationConfigValues> {
+  const [row, mappings] = await Promise.all([
+    db<RawDbOrganizationConfigRow>('organization_configs')
+      .where({ organization_id: organizationId })
+      .first(),
+    db<RawDbProjectMappingRow>('project_mappings')
+      .where({ organization_id: organizationId })
+      .orderBy('project_id'),
+  ]);
+  const stored: Partial<StoredConfig> = row ? JSON.parse(row.config) : {};
+  const sync_status_forward: OrganizationConfigValues['sync_status_forward'] =
+    {};
+  for (const m of mappings) {
+    sync_status_forward[m.project_id] = {
+      on_resolve: m.on_resolve,
+      on_unresolve: m.on_unresolve,
+    };
+  }
+  return {
+    ...DEFAULT_CONFIG_VALUES,
+    ...stored,
+    inbound_done_states: {
+      ...(stored.inbound_done_states ?? {}),
+    },
+    sync_status_forward,
+  };
+}

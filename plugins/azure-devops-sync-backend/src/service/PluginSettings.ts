@@ -1,0 +1,49 @@
+import { Config } from '@backstage/config';
+import { withTrailingSlash } from '../api/urls';
+
+/** `azureDevOpsSync.*` read once at start-up. */
+export interface PluginSettings {
+  issueSyncEnabled: boolean;
+  organizations: Array<{ name: string; baseUrl?: string }>;
+  accountLookupBaseUrl: string;
+  webhookBaseUrl: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  concurrency: number;
+  cacheTtlMs: number;
+  requireOwnerMembership: boolean;
+  /** Hosts under `integrations.azure`: the only non-Microsoft hosts we send credentials to. */
+  integrationHosts: string[];
+}
+
+export function readPluginSettings(config: Config): PluginSettings {
+  const sync = config.getOptionalConfig('azureDevOpsSync');
+  const organizations = (sync?.getOptionalConfigArray('organizations') ?? []).map(
+    org => ({
+      name: org.getString('name'),
+      baseUrl: org.getOptionalString('baseUrl'),
+    }),
+  );
+  const integrationHosts = (
+    config.getOptionalConfigArray('integrations.azure') ?? []
+  ).map(c => c.getOptionalString('host') ?? 'dev.azure.com');
+  return {
+    issueSyncEnabled: sync?.getOptionalBoolean('issueSync.enabled') ?? true,
+    organizations,
+    accountLookupBaseUrl: withTrailingSlash(
+      sync?.getOptionalString('accountLookupBaseUrl') ??
+        'https://app.vssps.visualstudio.com/',
+    ),
+    webhookBaseUrl: (
+      sync?.getOptionalString('webhookBaseUrl') ??
+      config.getString('backend.baseUrl')
+    ).replace(/\/+$/, ''),
+    timeoutMs: sync?.getOptionalNumber('client.timeoutMs') ?? 30_000,
+    maxAttempts: sync?.getOptionalNumber('client.maxAttempts') ?? 5,
+    concurrency: sync?.getOptionalNumber('client.concurrency') ?? 8,
+    cacheTtlMs: (sync?.getOptionalNumber('cacheTtlSeconds') ?? 300) * 1000,
+    requireOwnerMembership:
+      sync?.getOptionalBoolean('inbound.requireOwnerMembership') ?? false,
+    integrationHosts,
+  };
+}
