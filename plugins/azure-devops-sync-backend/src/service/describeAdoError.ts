@@ -9,5 +9,10 @@ export function describeAdoError(error: unknown): string {
     return `Azure DevOps answered HTTP ${cause.status}: ${cause.message}`;
   }
   if (cause instanceof AdoTimeoutError) return cause.message;
-  return `Could not reach Azure DevOps: ${(cause as Error)?.message ?? String(cause)}`;
+  if (cause instanceof TypeError && cause.message === 'fetch failed') {
+    const code = (cause as any).cause?.code;
+    return `Could not reach Azure DevOps: ${code ?? cause.message}`;
+  }
+  // Our own errors (InputError, NotAllowedError, …) already say what failed.
+  return (cause as Error)?.message ?? String(cause);
 }

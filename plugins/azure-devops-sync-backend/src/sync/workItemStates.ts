@@ -1,5 +1,6 @@
 import type { WorkItemState } from '@internal/plugin-azure-devops-sync-common';
 import { DEFAULT_DONE_STATE_CATEGORIES } from '@internal/plugin-azure-devops-sync-common';
+import { STATE_FALLBACK_TYPES } from '../api/AdoClient';
 import type {
   AdoProcessWorkItemType,
   AdoWorkItemStateColor,
@@ -20,6 +21,11 @@ const NON_TRACKING_TYPES = new Set([
   'test plan',
   'test suite',
 ]);
+
+function typeRank(name: string): number {
+  const index = (STATE_FALLBACK_TYPES as readonly string[]).indexOf(name);
+  return index === -1 ? STATE_FALLBACK_TYPES.length : index;
+}
 
 const CATEGORY_ORDER = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'];
 
@@ -48,7 +54,11 @@ export function statesFromProcessTypes(
   types: readonly AdoProcessWorkItemType[],
 ): WorkItemState[] {
   const byName = new Map<string, WorkItemState>();
-  for (const type of types) {
+  // A state name can sit in different categories per type (Agile: Resolved is "Resolved" for a
+  // Bug, "InProgress" for a User Story). The reference's Bug → Issue → Task types go first, so
+  // their category wins, as it does in the per-project fallback.
+  const ranked = [...types].sort((a, b) => typeRank(a.name) - typeRank(b.name));
+  for (const type of ranked) {
     if (type.isDisabled || NON_TRACKING_TYPES.has(type.name.toLowerCase())) {
       continue;
     }
