@@ -164,3 +164,25 @@ export function fakeAdoState(options: { projects: number; processIds?: string[] 
     requests: [],
   };
 }
+
+/**
+ * msw hooks for tests that also call a local test server (supertest): requests to loopback
+ * pass through, anything else unmocked fails the test.
+ */
+export function registerMswHooksAllowingLocal(server: {
+  listen: (options: any) => void;
+  resetHandlers: () => void;
+  close: () => void;
+}) {
+  beforeAll(() =>
+    server.listen({
+      onUnhandledRequest: (request: Request, print: { error: () => void }) => {
+        const { hostname } = new URL(request.url);
+        if (hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '::1') return;
+        print.error();
+      },
+    }),
+  );
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+}

@@ -81,21 +81,23 @@ export class AdoClientFactory {
     name: string,
   ): Promise<() => Promise<string>> {
     const get = async () => {
+      const host = new URL(url).host;
+      const hint = `add a PAT or service principal under integrations.azure with host ${host}${
+        host === 'dev.azure.com' ? ` and organizations: [${name}]` : ''
+      }`;
       let header: string | undefined;
       try {
         const credentials = await this.deps.credentials.getCredentials({ url });
         header = credentials?.headers.Authorization;
       } catch (error) {
+        // e.g. no PAT configured, so @backstage/integration fell back to a managed identity.
         throw new AdoInvalidIdentityError(
-          `Could not obtain an Azure DevOps credential for organization "${name}": ${(error as Error).message}`,
+          `Could not obtain an Azure DevOps credential for organization "${name}" (${(error as Error).message.split('\n')[0]}): ${hint}`,
         );
       }
       if (!header) {
-        const host = new URL(url).host;
         throw new AdoInvalidIdentityError(
-          `No Azure DevOps credential for organization "${name}" (${url}): add one under integrations.azure with host ${host}${
-            host === 'dev.azure.com' ? ` and organizations: [${name}]` : ''
-          }`,
+          `No Azure DevOps credential for organization "${name}" (${url}): ${hint}`,
         );
       }
       return header;
