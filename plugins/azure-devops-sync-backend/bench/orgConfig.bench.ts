@@ -32,7 +32,10 @@ function memoryCache() {
       return entry && entry.expires > Date.now() ? entry.value : undefined;
     },
     async set(key: string, value: unknown, options?: { ttl?: number }) {
-      entries.set(key, { value, expires: Date.now() + (options?.ttl ?? 60_000) });
+      entries.set(key, {
+        value,
+        expires: Date.now() + (options?.ttl ?? 60_000),
+      });
     },
     async delete(key: string) {
       entries.delete(key);
@@ -44,11 +47,15 @@ function memoryCache() {
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
 function covered(catalog: ProjectCatalog): number {
-  return catalog.projects.filter(p => (catalog.states[p.id]?.states.length ?? 0) > 0).length;
+  return catalog.projects.filter(
+    p => (catalog.states[p.id]?.states.length ?? 0) > 0,
+  ).length;
 }
 
 async function run() {
@@ -129,7 +136,8 @@ async function run() {
   );
   const table = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...table.map(r => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`);
   rows.forEach(r => console.log(line(r)));

@@ -15,7 +15,9 @@ export async function referenceOrgConfigStates(client: AdoClient): Promise<{
   let projectsCovered = 0;
   for (const [index, project] of projects.entries()) {
     if (index > 5) break;
-    const { states } = await client.getWorkItemStates(project.id).catch(() => ({ states: [] }));
+    const { states } = await client
+      .getWorkItemStates(project.id)
+      .catch(() => ({ states: [] }));
     if (states.length > 0) projectsCovered++;
     states.forEach(s => all.add(s.name));
   }

@@ -41,7 +41,9 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, cache, scheduler, httpRouter } = deps;
         const settings = readPluginSettings(config);
-        const organizations = await DatabaseOrganizationStore.create({ database });
+        const organizations = await DatabaseOrganizationStore.create({
+          database,
+        });
         const configs = await DatabaseOrgConfigStore.create({ database });
 
         const clients = new AdoClientFactory({
@@ -83,7 +85,10 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
 
         // Connects configured organizations and recreates hooks ADO disabled; starts soon after
         // start-up and repeats, so an ADO that was down at start is picked up later.

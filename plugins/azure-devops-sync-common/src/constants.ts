@@ -31,7 +31,8 @@ export const BOOLEAN_CONFIG_FIELD_NAMES = [
 ] as const;
 
 /** @public */
-export type BooleanConfigFieldName = (typeof BOOLEAN_CONFIG_FIELD_NAMES)[number];
+export type BooleanConfigFieldName =
+  (typeof BOOLEAN_CONFIG_FIELD_NAMES)[number];
 
 /** ADO state categories that count as "done" when a project has no explicit choice. @public */
 export const DEFAULT_DONE_STATE_CATEGORIES = ['Resolved', 'Completed'] as const;

@@ -8,7 +8,10 @@ const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
  * scripts set AZURE_DEVOPS_SYNC_REQUIRE_POSTGRES=1 and a missing PostgreSQL fails loudly instead.
  */
 export function createTestDatabases(): TestDatabases {
-  if (process.env.AZURE_DEVOPS_SYNC_REQUIRE_POSTGRES === '1' && !process.env[PG_ENV]) {
+  if (
+    process.env.AZURE_DEVOPS_SYNC_REQUIRE_POSTGRES === '1' &&
+    !process.env[PG_ENV]
+  ) {
     throw new Error(
       `PostgreSQL is required for these tests but ${PG_ENV} is not set (run them through scripts/test.sh)`,
     );

@@ -1,15 +1,26 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { fakeAdoHandlers, fakeAdoState, fixture, ORG_URL } from '../__testUtils__/fakeAdo';
+import {
+  fakeAdoHandlers,
+  fakeAdoState,
+  fixture,
+  ORG_URL,
+} from '../__testUtils__/fakeAdo';
 import { AdoClient } from './AdoClient';
-import { AdoApiError, AdoInvalidIdentityError, ruleValidationErrors } from './errors';
+import {
+  AdoApiError,
+  AdoInvalidIdentityError,
+  ruleValidationErrors,
+} from './errors';
 import { RequestGate } from './RequestGate';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-function makeClient(extra: Partial<ConstructorParameters<typeof AdoClient>[0]> = {}) {
+function makeClient(
+  extra: Partial<ConstructorParameters<typeof AdoClient>[0]> = {},
+) {
   // A fake clock that sleeping advances, so waits are recorded, not spent.
   let now = 1_000_000;
   const waits: number[] = [];
@@ -58,7 +69,9 @@ describe('AdoClient', () => {
     const state = fakeAdoState({ projects: 1 });
     state.failWith = 401;
     server.use(...fakeAdoHandlers(state));
-    await expect(makeClient().client.getProjects()).rejects.toBeInstanceOf(AdoInvalidIdentityError);
+    await expect(makeClient().client.getProjects()).rejects.toBeInstanceOf(
+      AdoInvalidIdentityError,
+    );
   });
 
   it('retries 429 no sooner than Retry-After, then succeeds', async () => {
@@ -68,13 +81,18 @@ describe('AdoClient', () => {
       http.get(`${ORG_URL}_apis/projects/:id`, () => {
         calls++;
         if (calls < 3) {
-          return HttpResponse.json(body, { status: 429, headers: { 'Retry-After': '7' } });
+          return HttpResponse.json(body, {
+            status: 429,
+            headers: { 'Retry-After': '7' },
+          });
         }
         return HttpResponse.json({ id: 'p1', name: 'P' });
       }),
     );
     const retries: number[] = [];
-    const { client, waits } = makeClient({ onRetry: info => retries.push(info.delayMs) });
+    const { client, waits } = makeClient({
+      onRetry: info => retries.push(info.delayMs),
+    });
     await expect(client.getProject('p1')).resolves.toMatchObject({ name: 'P' });
     expect(calls).toBe(3);
     expect(retries).toEqual([7000, 7000]);
@@ -86,10 +104,13 @@ describe('AdoClient', () => {
     server.use(
       http.get(`${ORG_URL}_apis/projects/:id`, () => {
         calls++;
-        return new HttpResponse('\uFEFF{"message":"TF24668: The collection is stopped","typeKey":"CollectionStoppedException"}', {
-          status: 503,
-          headers: { 'content-type': 'application/json' },
-        });
+        return new HttpResponse(
+          '\uFEFF{"message":"TF24668: The collection is stopped","typeKey":"CollectionStoppedException"}',
+          {
+            status: 503,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
       }),
     );
     const { client } = makeClient({ maxAttempts: 3 });
@@ -105,7 +126,10 @@ describe('AdoClient', () => {
     const gate = new RequestGate(() => now);
     server.use(
       http.get(`${ORG_URL}_apis/projects/:id`, () =>
-        HttpResponse.json({ id: 'p1', name: 'P' }, { headers: { 'Retry-After': '2' } }),
+        HttpResponse.json(
+          { id: 'p1', name: 'P' },
+          { headers: { 'Retry-After': '2' } },
+        ),
       ),
     );
     const waits: number[] = [];
@@ -127,43 +151,71 @@ describe('AdoClient', () => {
   it('parses ADO rule validation errors (TF401320) by field', async () => {
     server.use(
       http.patch(`${ORG_URL}_apis/wit/workitems/:id`, () =>
-        HttpResponse.json(fixture('error-400-rule-validation.json'), { status: 400 }),
+        HttpResponse.json(fixture('error-400-rule-validation.json'), {
+          status: 400,
+        }),
       ),
     );
     const error = await makeClient()
-      .client.updateWorkItem(1, [{ op: 'replace', path: '/fields/System.State', value: 'Nope' }])
+      .client.updateWorkItem(1, [
+        { op: 'replace', path: '/fields/System.State', value: 'Nope' },
+      ])
       .catch(e => e);
     expect(error).toBeInstanceOf(AdoApiError);
     expect(error.message).toContain('TF401320');
     expect(ruleValidationErrors(error).length).toBeGreaterThan(0);
-    expect(ruleValidationErrors(error)[0].fieldReferenceName).toMatch(/^[A-Za-z.]+$/);
+    expect(ruleValidationErrors(error)[0].fieldReferenceName).toMatch(
+      /^[A-Za-z.]+$/,
+    );
   });
 
   it('falls back Bug → Issue → Task for states', async () => {
     const state = fakeAdoState({ projects: 1 });
-    state.projects[0].types = { Task: [{ name: 'To Do', category: 'Proposed' }, { name: 'Done', category: 'Completed' }] };
+    state.projects[0].types = {
+      Task: [
+        { name: 'To Do', category: 'Proposed' },
+        { name: 'Done', category: 'Completed' },
+      ],
+    };
     server.use(...fakeAdoHandlers(state));
-    const result = await makeClient().client.getWorkItemStates(state.projects[0].id);
+    const result = await makeClient().client.getWorkItemStates(
+      state.projects[0].id,
+    );
     expect(result.type).toBe('Task');
     expect(result.states.map(s => s.name)).toEqual(['To Do', 'Done']);
-    expect(state.requests.map(r => r.split('/wit/workitemtypes/')[1]?.split('/')[0])).toEqual(['Bug', 'Issue', 'Task']);
+    expect(
+      state.requests.map(r => r.split('/wit/workitemtypes/')[1]?.split('/')[0]),
+    ).toEqual(['Bug', 'Issue', 'Task']);
   });
 
   it('pages graph users by continuation token on the vssps host', async () => {
     const users = fixture('graph-users-list.json').responses['200'].body.value;
     const seen: string[] = [];
     server.use(
-      http.get('https://vssps.dev.azure.com/fabrikam/_apis/graph/users', ({ request }) => {
-        const token = new URL(request.url).searchParams.get('continuationToken');
-        seen.push(token ?? '');
-        if (!token) {
-          return HttpResponse.json({ count: 1, value: users.slice(0, 1) }, { headers: { 'X-MS-ContinuationToken': 'page2' } });
-        }
-        return HttpResponse.json({ count: users.length - 1, value: users.slice(1) });
-      }),
+      http.get(
+        'https://vssps.dev.azure.com/fabrikam/_apis/graph/users',
+        ({ request }) => {
+          const token = new URL(request.url).searchParams.get(
+            'continuationToken',
+          );
+          seen.push(token ?? '');
+          if (!token) {
+            return HttpResponse.json(
+              { count: 1, value: users.slice(0, 1) },
+              { headers: { 'X-MS-ContinuationToken': 'page2' } },
+            );
+          }
+          return HttpResponse.json({
+            count: users.length - 1,
+            value: users.slice(1),
+          });
+        },
+      ),
     );
     const target = users.slice(1).find((u: any) => u.mailAddress);
-    const found = await makeClient().client.findUserByEmail(String(target.mailAddress).toUpperCase());
+    const found = await makeClient().client.findUserByEmail(
+      String(target.mailAddress).toUpperCase(),
+    );
     expect(found?.descriptor).toBe(target.descriptor);
     expect(seen).toEqual(['', 'page2']);
   });
@@ -173,7 +225,9 @@ describe('AdoClient', () => {
     state.locationUrl = null;
     server.use(...fakeAdoHandlers(state));
     const { client } = makeClient();
-    await expect(client.getAccountBaseUrl('https://app.vssps.visualstudio.com/', 'acc')).resolves.toEqual({ status: 404 });
+    await expect(
+      client.getAccountBaseUrl('https://app.vssps.visualstudio.com/', 'acc'),
+    ).resolves.toEqual({ status: 404 });
     const lookup = state.requests[0];
     expect(lookup).toContain('hostId=acc');
     expect(lookup).toContain('api-preview=5.0-preview.1');

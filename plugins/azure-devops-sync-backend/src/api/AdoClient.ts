@@ -1,4 +1,8 @@
-import { AdoApiError, AdoInvalidIdentityError, AdoTimeoutError } from './errors';
+import {
+  AdoApiError,
+  AdoInvalidIdentityError,
+  AdoTimeoutError,
+} from './errors';
 import { RequestGate } from './RequestGate';
 import type {
   AdoConnectionData,
@@ -29,7 +33,8 @@ const BATCH_GET_MAX_IDS = 200;
 export const STATE_FALLBACK_TYPES = ['Bug', 'Issue', 'Task'] as const;
 
 /** Resource area id of the account lookup (`get_base_url` in the reference). */
-export const ACCOUNT_LOOKUP_RESOURCE_AREA = '79134C72-4A58-4B42-976C-04E7115F32BF';
+export const ACCOUNT_LOOKUP_RESOURCE_AREA =
+  '79134C72-4A58-4B42-976C-04E7115F32BF';
 
 /** A retry the client is about to make, for the caller's log. */
 export interface AdoRetryInfo {
@@ -166,9 +171,14 @@ export class AdoClient {
   ): Promise<AdoList<AdoWorkItemStateColor>> {
     const { body } = await this.request<AdoList<AdoWorkItemStateColor>>(
       'GET',
-      `${encodeURIComponent(project)}/_apis/wit/workitemtypes/${encodeURIComponent(type)}/states`,
+      `${encodeURIComponent(
+        project,
+      )}/_apis/wit/workitemtypes/${encodeURIComponent(type)}/states`,
     );
-    return { count: body.count ?? body.value?.length ?? 0, value: body.value ?? [] };
+    return {
+      count: body.count ?? body.value?.length ?? 0,
+      value: body.value ?? [],
+    };
   }
 
   /**
@@ -184,7 +194,8 @@ export class AdoClient {
         const result = await this.getWorkItemTypeStates(project, type);
         if (result.count > 0) return { type, states: result.value };
       } catch (error) {
-        if (!(error instanceof AdoApiError && error.status === 404)) throw error;
+        if (!(error instanceof AdoApiError && error.status === 404))
+          throw error;
         lastError = error;
       }
     }
@@ -241,13 +252,18 @@ export class AdoClient {
   ): Promise<AdoWorkItem> {
     const { body } = await this.request<AdoWorkItem>(
       'PATCH',
-      `${encodeURIComponent(project)}/_apis/wit/workitems/$${encodeURIComponent(type)}`,
+      `${encodeURIComponent(project)}/_apis/wit/workitems/$${encodeURIComponent(
+        type,
+      )}`,
       { body: ops, contentType: 'application/json-patch+json' },
     );
     return body;
   }
 
-  async updateWorkItem(id: number, ops: AdoJsonPatchOp[]): Promise<AdoWorkItem> {
+  async updateWorkItem(
+    id: number,
+    ops: AdoJsonPatchOp[],
+  ): Promise<AdoWorkItem> {
     const { body } = await this.request<AdoWorkItem>(
       'PATCH',
       `_apis/wit/workitems/${id}`,
@@ -280,7 +296,10 @@ export class AdoClient {
       const { body, headers } = await this.request<AdoList<AdoGraphUser>>(
         'GET',
         url,
-        { query: { continuationToken }, apiVersion: `${API_VERSION}-preview.1` },
+        {
+          query: { continuationToken },
+          apiVersion: `${API_VERSION}-preview.1`,
+        },
       );
       yield body.value ?? [];
       const next = headers.get('x-ms-continuationtoken');
@@ -374,7 +393,9 @@ export class AdoClient {
     try {
       const { status, body } = await this.request<{ locationUrl?: string }>(
         'GET',
-        `${withTrailingSlash(accountLookupBaseUrl)}_apis/resourceareas/${ACCOUNT_LOOKUP_RESOURCE_AREA}`,
+        `${withTrailingSlash(
+          accountLookupBaseUrl,
+        )}_apis/resourceareas/${ACCOUNT_LOOKUP_RESOURCE_AREA}`,
         {
           query: { hostId: accountId, 'api-preview': '5.0-preview.1' },
           apiVersion: null,
@@ -394,7 +415,9 @@ export class AdoClient {
   // ---- transport -------------------------------------------------------------------------
 
   private buildUrl(path: string, options: RequestOptions): string {
-    const url = new URL(/^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}`);
+    const url = new URL(
+      /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}`,
+    );
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -436,7 +459,13 @@ export class AdoClient {
         // A write that timed out may have been applied, so only idempotent calls go again.
         const retryable = IDEMPOTENT.has(method) && attempt < this.maxAttempts;
         if (!retryable) throw error;
-        await this.backoff(method, url, attempt, this.expDelay(attempt), String(error));
+        await this.backoff(
+          method,
+          url,
+          attempt,
+          this.expDelay(attempt),
+          String(error),
+        );
         continue;
       }
 
@@ -494,7 +523,9 @@ export class AdoClient {
     } catch (error) {
       if (controller.signal.aborted) {
         throw new AdoTimeoutError(
-          `Azure DevOps did not answer ${init.method} ${redactUrl(url)} within ${this.timeoutMs} ms`,
+          `Azure DevOps did not answer ${init.method} ${redactUrl(
+            url,
+          )} within ${this.timeoutMs} ms`,
         );
       }
       throw error;
@@ -546,7 +577,11 @@ function parseBody(text: string): unknown {
 
 function errorMessage(text: string, status: number): string {
   const body = parseBody(text);
-  if (body && typeof body === 'object' && typeof (body as any).message === 'string') {
+  if (
+    body &&
+    typeof body === 'object' &&
+    typeof (body as any).message === 'string'
+  ) {
     return (body as any).message;
   }
   if (typeof body === 'string' && body.length > 0) return body.slice(0, 500);

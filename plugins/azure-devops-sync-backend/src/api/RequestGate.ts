@@ -36,7 +36,12 @@ export class RequestGate {
     }
     const remaining = headers.get('x-ratelimit-remaining');
     const reset = Number(headers.get('x-ratelimit-reset'));
-    if (remaining !== null && Number(remaining) <= 0 && Number.isFinite(reset) && reset > 0) {
+    if (
+      remaining !== null &&
+      Number(remaining) <= 0 &&
+      Number.isFinite(reset) &&
+      reset > 0
+    ) {
       return Math.max(0, reset * 1000 - this.now());
     }
     return undefined;

@@ -20,7 +20,9 @@ export interface RouterOptions {
 }
 
 /** The plugin's HTTP API; one router per resource. Errors go to Backstage's error middleware. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const router = Router();
 
   // The webhook reads its own raw body (for its own limit and messages), so it comes first.

@@ -27,9 +27,7 @@ export function orgConfigRouter(deps: {
     await deps.orgConfig.update(req.params.id, req.body, {
       updatedBy: principalRef(credentials),
     });
-    res.json(
-      await deps.orgConfig.get(req.params.id, { canUpdate: true }),
-    );
+    res.json(await deps.orgConfig.get(req.params.id, { canUpdate: true }));
   });
 
   return router;

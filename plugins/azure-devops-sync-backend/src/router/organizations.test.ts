@@ -20,113 +20,158 @@ registerMswHooksAllowingLocal(msw);
 const databases = createTestDatabases();
 const auth = mockCredentials.user.header();
 
-describe.each(databases.eachSupportedId())('organization routes (%s)', databaseId => {
-  const connect = (server: any, name = 'fabrikam') =>
-    request(server)
-      .post('/api/azure-devops-sync/organizations')
-      .set('Authorization', auth)
-      .send({ name });
+describe.each(databases.eachSupportedId())(
+  'organization routes (%s)',
+  databaseId => {
+    const connect = (server: any, name = 'fabrikam') =>
+      request(server)
+        .post('/api/azure-devops-sync/organizations')
+        .set('Authorization', auth)
+        .send({ name });
 
-  it('connects an organization with exactly one service hook, and reuses it', async () => {
-    const state = fakeAdoState({ projects: 1 });
-    msw.use(...fakeAdoHandlers(state));
-    const server = await startPlugin({ knex: await databases.init(databaseId) });
+    it('connects an organization with exactly one service hook, and reuses it', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(...fakeAdoHandlers(state));
+      const server = await startPlugin({
+        knex: await databases.init(databaseId),
+      });
 
-    const first = await connect(server);
-    expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({
-      name: 'fabrikam',
-      externalId: ACCOUNT_ID,
-      domainName: ORG_URL,
-      status: 'active',
-      subscription: { status: 'enabled' },
+      const first = await connect(server);
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({
+        name: 'fabrikam',
+        externalId: ACCOUNT_ID,
+        domainName: ORG_URL,
+        status: 'active',
+        subscription: { status: 'enabled' },
+      });
+      expect(state.subscriptions.size).toBe(1);
+      const [hook] = [...state.subscriptions.values()];
+      expect(hook).toMatchObject({
+        publisherId: 'tfs',
+        eventType: 'workitem.updated',
+        resourceVersion: '1.0',
+        consumerId: 'webHooks',
+        consumerActionId: 'httpRequest',
+        consumerInputs: {
+          url: 'https://backstage.example.com/api/azure-devops-sync/webhooks/workitem',
+          resourceDetailsToSend: 'all',
+        },
+      });
+      const secret = hook.consumerInputs.httpHeaders.replace(
+        /^Shared-Secret:/,
+        '',
+      );
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+
+      const second = await connect(server, 'https://dev.azure.com/fabrikam');
+      expect(second.status).toBe(201);
+      expect(second.body.id).toBe(first.body.id);
+      expect(state.subscriptions.size).toBe(1);
+      expect(state.requests.filter(r => r.startsWith('POST'))).toHaveLength(1);
+
+      const list = await request(server)
+        .get('/api/azure-devops-sync/organizations')
+        .set('Authorization', auth);
+      expect(list.status).toBe(200);
+      expect(list.body.items).toHaveLength(1);
+      const text = JSON.stringify(list.body);
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(TEST_PAT);
     });
-    expect(state.subscriptions.size).toBe(1);
-    const [hook] = [...state.subscriptions.values()];
-    expect(hook).toMatchObject({
-      publisherId: 'tfs',
-      eventType: 'workitem.updated',
-      resourceVersion: '1.0',
-      consumerId: 'webHooks',
-      consumerActionId: 'httpRequest',
-      consumerInputs: {
-        url: 'https://backstage.example.com/api/azure-devops-sync/webhooks/workitem',
-        resourceDetailsToSend: 'all',
-      },
+
+    it('replaces a hook ADO disabled, with a new secret', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(...fakeAdoHandlers(state));
+      const server = await startPlugin({
+        knex: await databases.init(databaseId),
+      });
+      await connect(server);
+      const [old] = [...state.subscriptions.values()];
+      old.status = 'disabledBySystem';
+      const again = await connect(server);
+      expect(again.body.subscription.status).toBe('enabled');
+      expect(state.subscriptions.size).toBe(1);
+      const [fresh] = [...state.subscriptions.values()];
+      expect(fresh.id).not.toBe(old.id);
+      expect(fresh.consumerInputs.httpHeaders).not.toBe(
+        old.consumerInputs.httpHeaders,
+      );
     });
-    const secret = hook.consumerInputs.httpHeaders.replace(/^Shared-Secret:/, '');
-    expect(secret).toMatch(/^[0-9a-f]{64}$/);
 
-    const second = await connect(server, 'https://dev.azure.com/fabrikam');
-    expect(second.status).toBe(201);
-    expect(second.body.id).toBe(first.body.id);
-    expect(state.subscriptions.size).toBe(1);
-    expect(state.requests.filter(r => r.startsWith('POST'))).toHaveLength(1);
-
-    const list = await request(server).get('/api/azure-devops-sync/organizations').set('Authorization', auth);
-    expect(list.status).toBe(200);
-    expect(list.body.items).toHaveLength(1);
-    const text = JSON.stringify(list.body);
-    expect(text).not.toContain(secret);
-    expect(text).not.toContain(TEST_PAT);
-  });
-
-  it('replaces a hook ADO disabled, with a new secret', async () => {
-    const state = fakeAdoState({ projects: 1 });
-    msw.use(...fakeAdoHandlers(state));
-    const server = await startPlugin({ knex: await databases.init(databaseId) });
-    await connect(server);
-    const [old] = [...state.subscriptions.values()];
-    old.status = 'disabledBySystem';
-    const again = await connect(server);
-    expect(again.body.subscription.status).toBe('enabled');
-    expect(state.subscriptions.size).toBe(1);
-    const [fresh] = [...state.subscriptions.values()];
-    expect(fresh.id).not.toBe(old.id);
-    expect(fresh.consumerInputs.httpHeaders).not.toBe(old.consumerInputs.httpHeaders);
-  });
-
-  it('tells the admin which permission is missing when ADO refuses the hook', async () => {
-    const state = fakeAdoState({ projects: 1 });
-    msw.use(
-      http.post(`${ORG_URL}_apis/hooks/subscriptions`, () =>
-        HttpResponse.json(
-          { message: 'TF400813: The user is not authorized to access this resource.', typeKey: 'UnauthorizedRequestException' },
-          { status: 403 },
+    it('tells the admin which permission is missing when ADO refuses the hook', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(
+        http.post(`${ORG_URL}_apis/hooks/subscriptions`, () =>
+          HttpResponse.json(
+            {
+              message:
+                'TF400813: The user is not authorized to access this resource.',
+              typeKey: 'UnauthorizedRequestException',
+            },
+            { status: 403 },
+          ),
         ),
-      ),
-      ...fakeAdoHandlers(state),
-    );
-    const server = await startPlugin({ knex: await databases.init(databaseId) });
-    const res = await connect(server);
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toMatch(/Edit subscriptions/);
-    const list = await request(server).get('/api/azure-devops-sync/organizations').set('Authorization', auth);
-    expect(list.body.items[0]).toMatchObject({ status: 'error', statusReason: expect.stringContaining('TF400813') });
-  });
+        ...fakeAdoHandlers(state),
+      );
+      const server = await startPlugin({
+        knex: await databases.init(databaseId),
+      });
+      const res = await connect(server);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/Edit subscriptions/);
+      const list = await request(server)
+        .get('/api/azure-devops-sync/organizations')
+        .set('Authorization', auth);
+      expect(list.body.items[0]).toMatchObject({
+        status: 'error',
+        statusReason: expect.stringContaining('TF400813'),
+      });
+    });
 
-  it('refuses bad input, other hosts, a missing credential and callers without the permission', async () => {
-    const state = fakeAdoState({ projects: 1 });
-    msw.use(...fakeAdoHandlers(state));
-    const knex = await databases.init(databaseId);
-    const server = await startPlugin({ knex });
+    it('refuses bad input, other hosts, a missing credential and callers without the permission', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(...fakeAdoHandlers(state));
+      const knex = await databases.init(databaseId);
+      const server = await startPlugin({ knex });
 
-    expect((await request(server).post('/api/azure-devops-sync/organizations').set('Authorization', auth).send({})).status).toBe(400);
-    const notAdo = await connect(server, 'https://intranet.example.com/fabrikam');
-    expect(notAdo.status).toBe(400);
-    expect(notAdo.body.error.message).toMatch(/not an Azure DevOps host/);
-    const garbage = await connect(server, 'a b c');
-    expect(garbage.status).toBe(400);
+      expect(
+        (
+          await request(server)
+            .post('/api/azure-devops-sync/organizations')
+            .set('Authorization', auth)
+            .send({})
+        ).status,
+      ).toBe(400);
+      const notAdo = await connect(
+        server,
+        'https://intranet.example.com/fabrikam',
+      );
+      expect(notAdo.status).toBe(400);
+      expect(notAdo.body.error.message).toMatch(/not an Azure DevOps host/);
+      const garbage = await connect(server, 'a b c');
+      expect(garbage.status).toBe(400);
 
-    const noCredential = await startPlugin({ knex: await databases.init(databaseId), withCredential: false });
-    const missing = await connect(noCredential);
-    expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toMatch(/credential for organization "fabrikam".*integrations\.azure with host dev\.azure\.com and organizations: \[fabrikam\]/);
+      const noCredential = await startPlugin({
+        knex: await databases.init(databaseId),
+        withCredential: false,
+      });
+      const missing = await connect(noCredential);
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toMatch(
+        /credential for organization "fabrikam".*integrations\.azure with host dev\.azure\.com and organizations: \[fabrikam\]/,
+      );
 
-    const denied = await startPlugin({ knex: await databases.init(databaseId), permission: AuthorizeResult.DENY });
-    expect((await connect(denied)).status).toBe(403);
-    const unauthenticated = await request(server).get('/api/azure-devops-sync/organizations').set('Authorization', mockCredentials.none.header());
-    expect(unauthenticated.status).toBe(401);
-    expect(state.subscriptions.size).toBe(0);
-  });
-});
+      const denied = await startPlugin({
+        knex: await databases.init(databaseId),
+        permission: AuthorizeResult.DENY,
+      });
+      expect((await connect(denied)).status).toBe(403);
+      const unauthenticated = await request(server)
+        .get('/api/azure-devops-sync/organizations')
+        .set('Authorization', mockCredentials.none.header());
+      expect(unauthenticated.status).toBe(401);
+      expect(state.subscriptions.size).toBe(0);
+    });
+  },
+);

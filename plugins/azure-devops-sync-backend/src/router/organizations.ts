@@ -4,12 +4,17 @@ import {
 } from '@internal/plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { OrganizationStore, toApiOrganization } from '../database/OrganizationStore';
+import {
+  OrganizationStore,
+  toApiOrganization,
+} from '../database/OrganizationStore';
 import { OrganizationConnector } from '../service/OrganizationConnector';
 import { RouteAuthorizer } from './permissions';
 import { parseInput } from './validation';
 
-const connectSchema = z.object({ name: z.string().trim().min(1).max(300) }).strict();
+const connectSchema = z
+  .object({ name: z.string().trim().min(1).max(300) })
+  .strict();
 
 /** `GET /organizations`, `POST /organizations`. */
 export function organizationsRouter(deps: {
@@ -26,7 +31,10 @@ export function organizationsRouter(deps: {
   });
 
   router.post('/organizations', async (req, res) => {
-    await deps.authorizer.require(req, azureDevOpsSyncOrganizationCreatePermission);
+    await deps.authorizer.require(
+      req,
+      azureDevOpsSyncOrganizationCreatePermission,
+    );
     const { name } = parseInput(connectSchema, req.body, 'organization');
     const organization = await deps.connector.connect(name);
     res.status(201).json(toApiOrganization(organization));

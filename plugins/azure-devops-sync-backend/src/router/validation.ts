@@ -11,7 +11,9 @@ export function parseInput<T extends z.ZodTypeAny>(
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue.path.join('.');
-    throw new InputError(`Invalid ${what}${path ? ` at ${path}` : ''}: ${issue.message}`);
+    throw new InputError(
+      `Invalid ${what}${path ? ` at ${path}` : ''}: ${issue.message}`,
+    );
   }
   return result.data;
 }

@@ -38,18 +38,29 @@ export function webhooksRouter(deps: { organizations: OrganizationStore }) {
         throw new InputError('The delivery has no eventType');
       }
       if (typeof collectionId !== 'string' || !collectionId) {
-        throw new InputError('The delivery has no resourceContainers.collection.id');
+        throw new InputError(
+          'The delivery has no resourceContainers.collection.id',
+        );
       }
       if (!HANDLED_EVENT_TYPES.has(eventType)) {
         res.status(200).json({ status: 'ignored', eventType });
         return;
       }
-      const organization = await deps.organizations.getByExternalId(collectionId);
+      const organization = await deps.organizations.getByExternalId(
+        collectionId,
+      );
       if (!organization) throw new InputError('Integration does not exist.');
-      if (!sharedSecretMatches(req.get('shared-secret'), organization.subscription.secret)) {
+      if (
+        !sharedSecretMatches(
+          req.get('shared-secret'),
+          organization.subscription.secret,
+        )
+      ) {
         throw new AuthenticationError('Missing or wrong Shared-Secret header');
       }
-      await deps.organizations.update(organization.id, { lastDeliveryAt: new Date() });
+      await deps.organizations.update(organization.id, {
+        lastDeliveryAt: new Date(),
+      });
       res.status(200).json({ status: 'accepted' });
     },
   );

@@ -4,7 +4,10 @@ import { AzureDevOpsCredentialsProvider } from '@backstage/integration';
 import { AdoClient } from '../api/AdoClient';
 import { AdoInvalidIdentityError } from '../api/errors';
 import { RequestGate } from '../api/RequestGate';
-import { OrganizationRecord, OrganizationStore } from '../database/OrganizationStore';
+import {
+  OrganizationRecord,
+  OrganizationStore,
+} from '../database/OrganizationStore';
 import { acceptLocationUrl, isUsableDomainName } from '../sync/domainName';
 import { PluginSettings } from './PluginSettings';
 
@@ -31,22 +34,35 @@ export class AdoClientFactory {
   ): Promise<{ client: AdoClient; organization: OrganizationRecord }> {
     const stored = await this.deps.organizations.get(organizationId);
     if (!stored) {
-      throw new NotFoundError(`No Azure DevOps organization with id ${organizationId}`);
+      throw new NotFoundError(
+        `No Azure DevOps organization with id ${organizationId}`,
+      );
     }
     const credentialUrl = isUsableDomainName(stored.domainName)
       ? stored.domainName
       : `https://dev.azure.com/${stored.name}/`;
-    const getAuthorization = await this.authorizationFor(credentialUrl, stored.name);
+    const getAuthorization = await this.authorizationFor(
+      credentialUrl,
+      stored.name,
+    );
     const organization = await this.checkDomainName(stored, getAuthorization);
     return {
       organization,
-      client: this.createClient(organization.domainName, getAuthorization, organization.name),
+      client: this.createClient(
+        organization.domainName,
+        getAuthorization,
+        organization.name,
+      ),
     };
   }
 
   /** A client for an organization not stored yet (connecting it). */
   async forUrl(baseUrl: string, name: string): Promise<AdoClient> {
-    return this.createClient(baseUrl, await this.authorizationFor(baseUrl, name), name);
+    return this.createClient(
+      baseUrl,
+      await this.authorizationFor(baseUrl, name),
+      name,
+    );
   }
 
   private createClient(
@@ -70,7 +86,9 @@ export class AdoClientFactory {
       gate,
       onRetry: info =>
         logger.warn(
-          `Azure DevOps ${info.method} ${info.url} failed (${info.reason}); try ${info.attempt + 1} in ${Math.round(info.delayMs)} ms`,
+          `Azure DevOps ${info.method} ${info.url} failed (${
+            info.reason
+          }); try ${info.attempt + 1} in ${Math.round(info.delayMs)} ms`,
         ),
     });
   }
@@ -92,7 +110,9 @@ export class AdoClientFactory {
       } catch (error) {
         // e.g. no PAT configured, so @backstage/integration fell back to a managed identity.
         throw new AdoInvalidIdentityError(
-          `Could not obtain an Azure DevOps credential for organization "${name}" (${(error as Error).message.split('\n')[0]}): ${hint}`,
+          `Could not obtain an Azure DevOps credential for organization "${name}" (${
+            (error as Error).message.split('\n')[0]
+          }): ${hint}`,
         );
       }
       if (!header) {
@@ -118,7 +138,9 @@ export class AdoClientFactory {
     const { settings, logger } = this.deps;
     const refuse = (why: string): never => {
       logger.warn(
-        `Domain name check for Azure DevOps organization ${organization.name}: ${why}; keeping ${JSON.stringify(organization.domainName)}`,
+        `Domain name check for Azure DevOps organization ${
+          organization.name
+        }: ${why}; keeping ${JSON.stringify(organization.domainName)}`,
       );
       throw new AdoInvalidIdentityError(
         `Organization ${organization.name} has no usable base URL (${why})`,
@@ -135,14 +157,19 @@ export class AdoClientFactory {
       settings.accountLookupBaseUrl,
       organization.externalId,
     );
-    if (!locationUrl) return refuse(`the account lookup answered HTTP ${status}`);
+    if (!locationUrl)
+      return refuse(`the account lookup answered HTTP ${status}`);
     const accepted = acceptLocationUrl(locationUrl, settings.integrationHosts);
     if (!accepted) {
-      return refuse(`the account lookup returned a URL off the Azure DevOps hosts: ${locationUrl}`);
+      return refuse(
+        `the account lookup returned a URL off the Azure DevOps hosts: ${locationUrl}`,
+      );
     }
     logger.info(
       `Domain name of Azure DevOps organization ${organization.name} repaired: ${accepted}`,
     );
-    return this.deps.organizations.update(organization.id, { domainName: accepted });
+    return this.deps.organizations.update(organization.id, {
+      domainName: accepted,
+    });
   }
 }

@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type {
   OrganizationConfig,
   OrganizationConfigValues,
@@ -69,24 +73,37 @@ export class OrgConfigService {
     options: { updatedBy?: string },
   ): Promise<OrganizationConfigValues> {
     await this.requireOrganization(organizationId);
-    if (!this.deps.issueSyncEnabled) throw new InputError(FEATURE_DISABLED_REASON);
+    if (!this.deps.issueSyncEnabled)
+      throw new InputError(FEATURE_DISABLED_REASON);
     const parsed = configUpdateSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = issue.path.join('.');
-      throw new InputError(`Invalid config${path ? ` at ${path}` : ''}: ${issue.message}`);
+      throw new InputError(
+        `Invalid config${path ? ` at ${path}` : ''}: ${issue.message}`,
+      );
     }
 
     let result = checkConfigUpdate(parsed.data, undefined);
     if (result.ok && needsCatalog(parsed.data)) {
-      result = checkConfigUpdate(parsed.data, await this.catalog(organizationId, false));
+      result = checkConfigUpdate(
+        parsed.data,
+        await this.catalog(organizationId, false),
+      );
       if (!result.ok) {
         // The cached lists may predate a project or state just added in ADO: look again once.
-        result = checkConfigUpdate(parsed.data, await this.catalog(organizationId, true));
+        result = checkConfigUpdate(
+          parsed.data,
+          await this.catalog(organizationId, true),
+        );
       }
     }
     if (!result.ok) throw new InputError(result.message);
-    return this.deps.configs.update(organizationId, result.value, options.updatedBy);
+    return this.deps.configs.update(
+      organizationId,
+      result.value,
+      options.updatedBy,
+    );
   }
 
   private async catalog(organizationId: string, refresh: boolean) {
@@ -94,7 +111,9 @@ export class OrgConfigService {
       return await this.deps.catalogs.get(organizationId, { refresh });
     } catch (error) {
       throw new ServiceUnavailableError(
-        `Could not check the projects and states against Azure DevOps: ${describeAdoError(error)}`,
+        `Could not check the projects and states against Azure DevOps: ${describeAdoError(
+          error,
+        )}`,
       );
     }
   }
@@ -102,7 +121,9 @@ export class OrgConfigService {
   private async requireOrganization(organizationId: string) {
     const organization = await this.deps.organizations.get(organizationId);
     if (!organization) {
-      throw new NotFoundError(`No Azure DevOps organization with id ${organizationId}`);
+      throw new NotFoundError(
+        `No Azure DevOps organization with id ${organizationId}`,
+      );
     }
     return organization;
   }

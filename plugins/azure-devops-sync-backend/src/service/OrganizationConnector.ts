@@ -5,7 +5,10 @@ import { AdoClient } from '../api/AdoClient';
 import { AdoApiError, AdoInvalidIdentityError } from '../api/errors';
 import type { AdoSubscription } from '../api/types';
 import { withTrailingSlash } from '../api/urls';
-import { OrganizationRecord, OrganizationStore } from '../database/OrganizationStore';
+import {
+  OrganizationRecord,
+  OrganizationStore,
+} from '../database/OrganizationStore';
 import { isAllowedAdoHost, parseOrganizationInput } from '../sync/domainName';
 import { AdoClientFactory } from './AdoClientFactory';
 import { describeAdoError } from './describeAdoError';
@@ -14,7 +17,10 @@ import { PluginSettings } from './PluginSettings';
 export const WEBHOOK_PATH = '/api/azure-devops-sync/webhooks/workitem';
 const HEALTHY = new Set(['enabled', 'onProbation']);
 
-function hookPermissionMessage(organization: string, error: AdoApiError): string {
+function hookPermissionMessage(
+  organization: string,
+  error: AdoApiError,
+): string {
   return `Azure DevOps refused to create the service hook for ${organization} (HTTP ${error.status}: ${error.message}). The credential's identity needs the "Edit subscriptions" and "View subscriptions" service hook permissions (Project Collection Administrators have them), and the organization's policies must allow third-party application access.`;
 }
 
@@ -37,7 +43,10 @@ export class OrganizationConnector {
   }
 
   /** Connects (or re-checks) an organization given as a name or URL. Idempotent. */
-  async connect(input: string, baseUrlOverride?: string): Promise<OrganizationRecord> {
+  async connect(
+    input: string,
+    baseUrlOverride?: string,
+  ): Promise<OrganizationRecord> {
     const parsed = parseOrganizationInput(input);
     if (!parsed) {
       throw new InputError(
@@ -59,7 +68,9 @@ export class OrganizationConnector {
       externalId = (await client.getConnectionData()).instanceId;
     } catch (error) {
       throw new InputError(
-        `Could not connect Azure DevOps organization ${parsed.name}: ${describeAdoError(error)}`,
+        `Could not connect Azure DevOps organization ${
+          parsed.name
+        }: ${describeAdoError(error)}`,
       );
     }
 
@@ -69,7 +80,9 @@ export class OrganizationConnector {
       domainName: baseUrl,
     });
     if (organization.externalId !== externalId) {
-      organization = await this.deps.organizations.update(organization.id, { externalId });
+      organization = await this.deps.organizations.update(organization.id, {
+        externalId,
+      });
     }
     return this.ensureSubscription(organization.id, { throwOnRefusal: true });
   }
@@ -84,7 +97,7 @@ export class OrganizationConnector {
     options: { throwOnRefusal?: boolean } = {},
   ): Promise<OrganizationRecord> {
     const { organizations, logger } = this.deps;
-    let { client, organization } = await this.deps.clients
+    const connected = await this.deps.clients
       .forOrganization(organizationId)
       .catch(async error => {
         await organizations.update(organizationId, {
@@ -93,6 +106,8 @@ export class OrganizationConnector {
         });
         throw error;
       });
+    const client = connected.client;
+    let organization = connected.organization;
 
     try {
       let existing: AdoSubscription | undefined;
@@ -136,7 +151,9 @@ export class OrganizationConnector {
         subscriptionStatus: (created.status as any) ?? 'enabled',
         subscriptionCheckedAt: new Date(),
       });
-      logger.info(`Created service hook ${created.id} for ${organization.name}`);
+      logger.info(
+        `Created service hook ${created.id} for ${organization.name}`,
+      );
       return organization;
     } catch (error) {
       const refused =
@@ -151,7 +168,8 @@ export class OrganizationConnector {
       });
       if (options.throwOnRefusal) {
         if (refused) throw new NotAllowedError(reason);
-        if (error instanceof AdoInvalidIdentityError) throw new InputError(reason);
+        if (error instanceof AdoInvalidIdentityError)
+          throw new InputError(reason);
       }
       throw error;
     }
@@ -167,7 +185,9 @@ export class OrganizationConnector {
           await this.connect(configured.name, configured.baseUrl);
         } catch (error) {
           logger.warn(
-            `Could not connect configured Azure DevOps organization ${configured.name}: ${describeAdoError(error)}`,
+            `Could not connect configured Azure DevOps organization ${
+              configured.name
+            }: ${describeAdoError(error)}`,
           );
         }
       }
@@ -177,7 +197,9 @@ export class OrganizationConnector {
         await this.ensureSubscription(organization.id);
       } catch (error) {
         logger.warn(
-          `Service hook check for ${organization.name} failed: ${describeAdoError(error)}`,
+          `Service hook check for ${
+            organization.name
+          } failed: ${describeAdoError(error)}`,
         );
       }
     }

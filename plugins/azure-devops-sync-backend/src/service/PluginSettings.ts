@@ -18,12 +18,12 @@ export interface PluginSettings {
 
 export function readPluginSettings(config: Config): PluginSettings {
   const sync = config.getOptionalConfig('azureDevOpsSync');
-  const organizations = (sync?.getOptionalConfigArray('organizations') ?? []).map(
-    org => ({
-      name: org.getString('name'),
-      baseUrl: org.getOptionalString('baseUrl'),
-    }),
-  );
+  const organizations = (
+    sync?.getOptionalConfigArray('organizations') ?? []
+  ).map(org => ({
+    name: org.getString('name'),
+    baseUrl: org.getOptionalString('baseUrl'),
+  }));
   const integrationHosts = (
     config.getOptionalConfigArray('integrations.azure') ?? []
   ).map(c => c.getOptionalString('host') ?? 'dev.azure.com');

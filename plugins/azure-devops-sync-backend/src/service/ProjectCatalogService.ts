@@ -20,7 +20,9 @@ export class ProjectCatalogService {
   ): Promise<ProjectCatalog> {
     const key = `project-catalog:v1:${organizationId}`;
     if (!options.refresh) {
-      const cached = (await this.deps.cache.get(key)) as ProjectCatalog | undefined;
+      const cached = (await this.deps.cache.get(key)) as
+        | ProjectCatalog
+        | undefined;
       if (cached) return cached;
     }
     const { client } = await this.deps.clients.forOrganization(organizationId);

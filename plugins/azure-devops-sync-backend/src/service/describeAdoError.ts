@@ -1,4 +1,8 @@
-import { AdoApiError, AdoInvalidIdentityError, AdoTimeoutError } from '../api/errors';
+import {
+  AdoApiError,
+  AdoInvalidIdentityError,
+  AdoTimeoutError,
+} from '../api/errors';
 import { ProjectCatalogError } from './fetchProjectCatalog';
 
 /** A sentence for an admin saying what failed when talking to ADO. Never includes credentials. */

@@ -83,7 +83,8 @@ export async function fetchProjectCatalog(
               );
             } catch (error) {
               // None of Bug, Issue or Task exists: the project simply offers no states.
-              if (!(error instanceof AdoApiError && error.status === 404)) throw error;
+              if (!(error instanceof AdoApiError && error.status === 404))
+                throw error;
               states = [];
             }
           }

@@ -3,7 +3,12 @@ import { AdoClient } from '../api/AdoClient';
 import { workItemUrl } from '../api/urls';
 import { searchWorkItemsQuery } from '../sync/wiql';
 
-const FIELDS = ['System.Id', 'System.Title', 'System.State', 'System.WorkItemType'];
+const FIELDS = [
+  'System.Id',
+  'System.Title',
+  'System.State',
+  'System.WorkItemType',
+];
 
 /** Work items whose title contains `text` (or whose id it is), newest change first. */
 export async function searchWorkItems(
@@ -11,7 +16,9 @@ export async function searchWorkItems(
   text: string,
   limit: number,
 ): Promise<WorkItemSummary[]> {
-  const result = await client.queryWiql(searchWorkItemsQuery(text), { top: limit });
+  const result = await client.queryWiql(searchWorkItemsQuery(text), {
+    top: limit,
+  });
   const ids = result.workItems.slice(0, limit).map(w => w.id);
   if (ids.length === 0) return [];
   const byId = new Map(

@@ -10,7 +10,10 @@ import type {
 export interface ProjectCatalog {
   projects: Array<{ id: string; name: string }>;
   /** Per project id: its states, and the default inbound done states. */
-  states: Record<string, { states: WorkItemState[]; defaultDoneStates: string[] }>;
+  states: Record<
+    string,
+    { states: WorkItemState[]; defaultDoneStates: string[] }
+  >;
 }
 
 export interface ConfigFieldOptions {

@@ -48,7 +48,9 @@ export function needsCatalog(update: ParsedConfigUpdate): boolean {
 export function checkConfigUpdate(
   update: ParsedConfigUpdate,
   catalog: ProjectCatalog | undefined,
-): { ok: true; value: OrganizationConfigUpdate } | { ok: false; message: string } {
+):
+  | { ok: true; value: OrganizationConfigUpdate }
+  | { ok: false; message: string } {
   const mapping = update.sync_status_forward;
   if (mapping) {
     for (const row of Object.values(mapping)) {
@@ -67,7 +69,9 @@ export function checkConfigUpdate(
       const known = (catalog.states[projectId]?.states ?? []).map(s => s.name);
       const unknown = states.find(s => !known.includes(s));
       if (unknown !== undefined) {
-        return `${key}: state "${unknown}" does not exist in project ${projectName} (its states: ${known.join(', ') || 'none'})`;
+        return `${key}: state "${unknown}" does not exist in project ${projectName} (its states: ${
+          known.join(', ') || 'none'
+        })`;
       }
       return undefined;
     };

@@ -24,41 +24,68 @@ describe('acceptLocationUrl', () => {
   const configured = ['dev.azure.com', 'localhost:7008', 'tfs.example.com'];
 
   it('accepts ADO hosts over https and normalizes the trailing slash', () => {
-    expect(acceptLocationUrl('https://fabrikam.visualstudio.com', configured)).toBe(
-      'https://fabrikam.visualstudio.com/',
-    );
-    expect(acceptLocationUrl('https://dev.azure.com/fabrikam/', configured)).toBe(
-      'https://dev.azure.com/fabrikam/',
-    );
-    expect(acceptLocationUrl('https://tfs.example.com/DefaultCollection', configured)).toBe(
-      'https://tfs.example.com/DefaultCollection/',
-    );
+    expect(
+      acceptLocationUrl('https://fabrikam.visualstudio.com', configured),
+    ).toBe('https://fabrikam.visualstudio.com/');
+    expect(
+      acceptLocationUrl('https://dev.azure.com/fabrikam/', configured),
+    ).toBe('https://dev.azure.com/fabrikam/');
+    expect(
+      acceptLocationUrl(
+        'https://tfs.example.com/DefaultCollection',
+        configured,
+      ),
+    ).toBe('https://tfs.example.com/DefaultCollection/');
   });
 
   it('refuses hosts that are not Azure DevOps (no requests to arbitrary hosts)', () => {
-    expect(acceptLocationUrl('https://evil.example.com/', configured)).toBeUndefined();
-    expect(acceptLocationUrl('https://169.254.169.254/latest/', configured)).toBeUndefined();
-    expect(acceptLocationUrl('https://dev.azure.com.evil.io/x/', configured)).toBeUndefined();
-    expect(acceptLocationUrl('http://dev.azure.com/fabrikam/', configured)).toBeUndefined();
-    expect(acceptLocationUrl('https://user:pw@dev.azure.com/fabrikam/', configured)).toBeUndefined();
+    expect(
+      acceptLocationUrl('https://evil.example.com/', configured),
+    ).toBeUndefined();
+    expect(
+      acceptLocationUrl('https://169.254.169.254/latest/', configured),
+    ).toBeUndefined();
+    expect(
+      acceptLocationUrl('https://dev.azure.com.evil.io/x/', configured),
+    ).toBeUndefined();
+    expect(
+      acceptLocationUrl('http://dev.azure.com/fabrikam/', configured),
+    ).toBeUndefined();
+    expect(
+      acceptLocationUrl('https://user:pw@dev.azure.com/fabrikam/', configured),
+    ).toBeUndefined();
     expect(acceptLocationUrl('not a url', configured)).toBeUndefined();
     expect(acceptLocationUrl('', configured)).toBeUndefined();
   });
 
   it('allows http only on a configured loopback host', () => {
-    expect(acceptLocationUrl('http://localhost:7008/fabrikam/', configured)).toBe(
-      'http://localhost:7008/fabrikam/',
-    );
-    expect(acceptLocationUrl('http://localhost:9999/fabrikam/', configured)).toBeUndefined();
+    expect(
+      acceptLocationUrl('http://localhost:7008/fabrikam/', configured),
+    ).toBe('http://localhost:7008/fabrikam/');
+    expect(
+      acceptLocationUrl('http://localhost:9999/fabrikam/', configured),
+    ).toBeUndefined();
   });
 });
 
 describe('parseOrganizationInput', () => {
   it.each([
     ['fabrikam', 'fabrikam', 'https://dev.azure.com/fabrikam/'],
-    ['https://dev.azure.com/fabrikam', 'fabrikam', 'https://dev.azure.com/fabrikam/'],
-    ['https://fabrikam.visualstudio.com/', 'fabrikam', 'https://fabrikam.visualstudio.com/'],
-    ['http://localhost:7008/fabrikam/', 'fabrikam', 'http://localhost:7008/fabrikam/'],
+    [
+      'https://dev.azure.com/fabrikam',
+      'fabrikam',
+      'https://dev.azure.com/fabrikam/',
+    ],
+    [
+      'https://fabrikam.visualstudio.com/',
+      'fabrikam',
+      'https://fabrikam.visualstudio.com/',
+    ],
+    [
+      'http://localhost:7008/fabrikam/',
+      'fabrikam',
+      'http://localhost:7008/fabrikam/',
+    ],
   ])('%s', (input, name, baseUrl) => {
     expect(parseOrganizationInput(input)).toEqual({ name, baseUrl });
   });
@@ -66,6 +93,8 @@ describe('parseOrganizationInput', () => {
   it('rejects what is not an organization', () => {
     expect(parseOrganizationInput('https://dev.azure.com/')).toBeUndefined();
     expect(parseOrganizationInput('a b c')).toBeUndefined();
-    expect(parseOrganizationInput('https://dev.azure.com/a/b/c')).toBeUndefined();
+    expect(
+      parseOrganizationInput('https://dev.azure.com/a/b/c'),
+    ).toBeUndefined();
   });
 });

@@ -75,8 +75,10 @@ export function parseOrganizationInput(
   if (/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/.test(trimmed)) {
     return { name: trimmed, baseUrl: `https://dev.azure.com/${trimmed}/` };
   }
-  const url = parse(/^https?:\/\//.test(trimmed) ? trimmed : `https://${trimmed}`);
-  if (!url || !url.hostname.includes('.') && !isLoopback(url.hostname)) {
+  const url = parse(
+    /^https?:\/\//.test(trimmed) ? trimmed : `https://${trimmed}`,
+  );
+  if (!url || (!url.hostname.includes('.') && !isLoopback(url.hostname))) {
     return undefined;
   }
   const segments = url.pathname.split('/').filter(Boolean);

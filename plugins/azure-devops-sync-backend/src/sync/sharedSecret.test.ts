@@ -20,6 +20,8 @@ describe('searchWorkItemsQuery', () => {
   });
 
   it('also matches the id when the text is a number', () => {
-    expect(searchWorkItemsQuery('#42')).toContain('[System.Id] = 42 OR [System.Title] CONTAINS');
+    expect(searchWorkItemsQuery('#42')).toContain(
+      '[System.Id] = 42 OR [System.Title] CONTAINS',
+    );
   });
 });

@@ -28,7 +28,12 @@ describe('statesFromProcessTypes', () => {
     expect(names).not.toContain('Design');
     expect(names).not.toContain('Inactive');
     const disabled = statesFromProcessTypes([
-      { referenceName: 'X.Bug', name: 'Bug', isDisabled: true, states: [{ name: 'Zombie', stateCategory: 'Proposed' }] },
+      {
+        referenceName: 'X.Bug',
+        name: 'Bug',
+        isDisabled: true,
+        states: [{ name: 'Zombie', stateCategory: 'Proposed' }],
+      },
     ]);
     expect(disabled).toEqual([]);
   });
@@ -37,7 +42,13 @@ describe('statesFromProcessTypes', () => {
 describe('statesFromStateColors and defaultDoneStates', () => {
   it('keeps the project-level states with their categories', () => {
     const states = statesFromStateColors(BUG_STATES.value);
-    expect(states.map(s => s.name)).toEqual(['New', 'Active', 'CustomState', 'Resolved', 'Closed']);
+    expect(states.map(s => s.name)).toEqual([
+      'New',
+      'Active',
+      'CustomState',
+      'Resolved',
+      'Closed',
+    ]);
     expect(defaultDoneStates(states)).toEqual(['Resolved', 'Closed']);
   });
 

@@ -27,7 +27,13 @@ function typeRank(name: string): number {
   return index === -1 ? STATE_FALLBACK_TYPES.length : index;
 }
 
-const CATEGORY_ORDER = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'];
+const CATEGORY_ORDER = [
+  'Proposed',
+  'InProgress',
+  'Resolved',
+  'Completed',
+  'Removed',
+];
 
 function categoryRank(category: string): number {
   const index = CATEGORY_ORDER.indexOf(category);
