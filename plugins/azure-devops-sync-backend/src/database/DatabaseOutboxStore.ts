@@ -1,0 +1,166 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { getMigratedClient } from './migrations';
+import {
+  OutboxJob,
+  OutboxJobInput,
+  OutboxJobStatus,
+  OutboxStore,
+} from './OutboxStore';
+import { isPostgres, toIso } from './tables';
+
+interface RawDbOutboxRow {
+  id: string;
+  seq: number | string;
+  organization_id: string;
+  work_item_id: number;
+  issue_id: string | null;
+  kind: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date | string;
+  last_error: string | null;
+  outcome: string | null;
+  claimed_by: string | null;
+  claimed_at: Date | string | null;
+  created_at: Date | string;
+  finished_at: Date | string | null;
+}
+
+const OPEN = ['pending', 'running'];
+let lastSeq = 0;
+
+/** Monotonic within a process; microseconds keep replicas roughly in creation order. */
+function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+  return lastSeq;
+}
+
+function toJob(row: RawDbOutboxRow): OutboxJob {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    workItemId: Number(row.work_item_id),
+    issueId: row.issue_id,
+    payload: JSON.parse(row.payload),
+    status: row.status as OutboxJobStatus,
+    attempts: Number(row.attempts),
+    lastError: row.last_error,
+    outcome: row.outcome,
+    createdAt: toIso(row.created_at)!,
+    finishedAt: toIso(row.finished_at),
+  };
+}
+
+/** Knex-backed {@link OutboxStore}. */
+export class DatabaseOutboxStore implements OutboxStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseOutboxStore> {
+    return new DatabaseOutboxStore(await getMigratedClient(options.database));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async enqueue(jobs: OutboxJobInput[], tx?: Knex.Transaction): Promise<void> {
+    if (jobs.length === 0) return;
+    await (tx ?? this.db)<RawDbOutboxRow>('outbox_jobs').insert(
+      jobs.map(job => ({
+        id: randomUUID(),
+        seq: nextSeq(),
+        organization_id: job.organizationId,
+        work_item_id: job.workItemId,
+        issue_id: job.issueId,
+        kind: job.payload.kind,
+        payload: JSON.stringify(job.payload),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: new Date(),
+      })),
+    );
+  }
+
+  async claim(worker: string, limit: number): Promise<OutboxJob[]> {
+    return this.db.transaction(async tx => {
+      const candidates = tx<RawDbOutboxRow>('outbox_jobs as j')
+        .select('j.id')
+        .where('j.status', 'pending')
+        .andWhere('j.next_attempt_at', '<=', new Date())
+        // In order per work item: nothing older for the same work item may still be open.
+        .whereNotExists(
+          tx('outbox_jobs as e')
+            .select(tx.raw('1'))
+            .whereRaw('e.organization_id = j.organization_id')
+            .andWhereRaw('e.work_item_id = j.work_item_id')
+            .andWhereRaw('e.seq < j.seq')
+            .whereIn('e.status', OPEN),
+        )
+        .orderBy('j.seq')
+        .limit(limit);
+      if (isPostgres(tx)) candidates.forUpdate().skipLocked();
+      const ids = (await candidates).map(r => r.id);
+      if (ids.length === 0) return [];
+      await tx('outbox_jobs')
+        .whereIn('id', ids)
+        .andWhere('status', 'pending')
+        .update({
+          status: 'running',
+          claimed_by: worker,
+          claimed_at: new Date(),
+          attempts: tx.raw('attempts + 1'),
+        });
+      const rows = await tx<RawDbOutboxRow>('outbox_jobs')
+        .whereIn('id', ids)
+        .andWhere({ status: 'running', claimed_by: worker })
+        .orderBy('seq');
+      return rows.map(toJob);
+    });
+  }
+
+  async complete(id: string, status: 'done' | 'skipped', outcome: string): Promise<void> {
+    await this.db('outbox_jobs')
+      .where({ id })
+      .update({ status, outcome, finished_at: new Date(), last_error: null });
+  }
+
+  async retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void> {
+    await this.db('outbox_jobs')
+      .where({ id })
+      .update(
+        retryAt
+          ? { status: 'pending', last_error: error, next_attempt_at: retryAt, claimed_by: null }
+          : { status: 'failed', last_error: error, finished_at: new Date() },
+      );
+  }
+
+  async releaseStale(olderThan: Date): Promise<number> {
+    return this.db('outbox_jobs')
+      .where({ status: 'running' })
+      .andWhere('claimed_at', '<', olderThan)
+      .update({ status: 'pending', claimed_by: null, next_attempt_at: new Date() });
+  }
+
+  async list(filter: {
+    organizationId?: string;
+    status?: OutboxJobStatus;
+  }): Promise<OutboxJob[]> {
+    const query = this.db<RawDbOutboxRow>('outbox_jobs').orderBy('seq', 'desc').limit(500);
+    if (filter.organizationId) query.where({ organization_id: filter.organizationId });
+    if (filter.status) query.where({ status: filter.status });
+    return (await query).map(toJob);
+  }
+
+  async get(id: string): Promise<OutboxJob | undefined> {
+    const row = await this.db<RawDbOutboxRow>('outbox_jobs').where({ id }).first();
+    return row ? toJob(row) : undefined;
+  }
+
+  async replay(id: string): Promise<boolean> {
+    const count = await this.db('outbox_jobs')
+      .where({ id, status: 'failed' })
+      .update({ status: 'pending', attempts: 0, next_attempt_at: new Date(), last_error: null });
+    return count > 0;
+  }
+}
