@@ -1,0 +1,78 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@internal/plugin-azure-devops-sync-common';
+import SyncIcon from '@material-ui/icons/Sync';
+import { AzureDevOpsSyncClient, azureDevOpsSyncApiRef } from './api';
+import { adminPageRouteRef } from './routes';
+
+/** @alpha */
+export const azureDevOpsSyncApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: azureDevOpsSyncApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AzureDevOpsSyncClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The sync settings card on Component, System and Group pages. @alpha */
+export const azureDevOpsSyncEntityCard = EntityCardBlueprint.make({
+  name: 'org-config',
+  params: {
+    filter: { kind: { $in: ['component', 'system', 'group'] } },
+    loader: () =>
+      import('./components/OrgConfigCard').then(m => <m.OrgConfigCard />),
+  },
+});
+
+/** The "Azure DevOps" tab on Component pages. @alpha */
+export const azureDevOpsSyncEntityContent = EntityContentBlueprint.make({
+  name: 'issues',
+  params: {
+    path: 'azure-devops-issues',
+    title: 'Azure DevOps',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/IssuesContent').then(m => <m.IssuesContent />),
+  },
+});
+
+/** The admin page; its title and icon also make the sidebar item. @alpha */
+export const azureDevOpsSyncPage = PageBlueprint.make({
+  params: {
+    path: '/azure-devops-sync',
+    title: 'Azure DevOps Sync',
+    icon: <SyncIcon />,
+    routeRef: adminPageRouteRef,
+    loader: () =>
+      import('./components/AdminPage').then(m => <m.AdminContent />),
+  },
+});
+
+/**
+ * The Azure DevOps sync plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: AZURE_DEVOPS_SYNC_PLUGIN_ID,
+  title: 'Azure DevOps Sync',
+  icon: <SyncIcon />,
+  routes: { root: adminPageRouteRef },
+  extensions: [
+    azureDevOpsSyncApi,
+    azureDevOpsSyncEntityCard,
+    azureDevOpsSyncEntityContent,
+    azureDevOpsSyncPage,
+  ],
+});

@@ -1,0 +1,81 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  ActivityList,
+  ConnectOrganizationRequest,
+  DeliveryList,
+  DeliveryStatus,
+  Issue,
+  IssueLink,
+  IssueList,
+  IssueStatus,
+  IssueUpdateRequest,
+  LinkWorkItemRequest,
+  Organization,
+  OrganizationConfig,
+  OrganizationConfigUpdate,
+  OrganizationList,
+  WorkItemSearchResult,
+} from '@internal/plugin-azure-devops-sync-common';
+
+/**
+ * Client for the `azure-devops-sync` backend (`/api/azure-devops-sync`).
+ *
+ * Every method rejects with a `ResponseError` (from `@backstage/errors`) when
+ * the backend answers with a non-2xx status, so callers can show the server's
+ * message and status code.
+ *
+ * @public
+ */
+export interface AzureDevOpsSyncApi {
+  /** `GET /organizations` */
+  listOrganizations(): Promise<OrganizationList>;
+  /** `POST /organizations` (admin only) */
+  connectOrganization(
+    request: ConnectOrganizationRequest,
+  ): Promise<Organization>;
+  /** `GET /organizations/:id/config`; `refresh` re-reads ADO projects and states. */
+  getOrganizationConfig(
+    organizationId: string,
+    options?: { refresh?: boolean },
+  ): Promise<OrganizationConfig>;
+  /** `PUT /organizations/:id/config` */
+  updateOrganizationConfig(
+    organizationId: string,
+    update: OrganizationConfigUpdate,
+  ): Promise<OrganizationConfig>;
+  /** `GET /organizations/:id/work-items/search?q=` */
+  searchWorkItems(
+    organizationId: string,
+    query: string,
+  ): Promise<WorkItemSearchResult>;
+  /** `GET /issues?entityRef=&status=` */
+  listIssues(options: {
+    entityRef: string;
+    status?: IssueStatus;
+  }): Promise<IssueList>;
+  /** `GET /issues/:id` */
+  getIssue(issueId: string): Promise<Issue>;
+  /** `GET /issues/:id/activity` */
+  getIssueActivity(issueId: string): Promise<ActivityList>;
+  /** `PATCH /issues/:id` */
+  updateIssue(issueId: string, update: IssueUpdateRequest): Promise<Issue>;
+  /** `POST /issues/:id/links` */
+  linkWorkItem(
+    issueId: string,
+    request: LinkWorkItemRequest,
+  ): Promise<IssueLink>;
+  /** `POST /issues/:id/comments` */
+  addComment(issueId: string, text: string): Promise<void>;
+  /** `GET /organizations/:id/deliveries?status=` (admin only) */
+  listDeliveries(
+    organizationId: string,
+    status?: DeliveryStatus,
+  ): Promise<DeliveryList>;
+  /** `POST /deliveries/:id/replay` (admin only) */
+  replayDelivery(deliveryId: string): Promise<void>;
+}
+
+/** @public */
+export const azureDevOpsSyncApiRef = createApiRef<AzureDevOpsSyncApi>({
+  id: 'plugin.azure-devops-sync.service',
+});

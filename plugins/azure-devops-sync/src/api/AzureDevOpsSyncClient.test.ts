@@ -1,0 +1,237 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  MockFetchApi,
+  mockApis,
+  registerMswTestHooks,
+} from '@backstage/test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { AzureDevOpsSyncClient } from './AzureDevOpsSyncClient';
+
+const base = 'http://localhost:7007/api/azure-devops-sync';
+
+describe('AzureDevOpsSyncClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new AzureDevOpsSyncClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+    fetchApi: new MockFetchApi(),
+  });
+
+  /** Records each request the handlers see. */
+  function record() {
+    const seen: Array<{ method: string; url: URL; body: unknown }> = [];
+    const capture = async (request: Request) => {
+      const text = await request.text();
+      seen.push({
+        method: request.method,
+        url: new URL(request.url),
+        body: text ? JSON.parse(text) : undefined,
+      });
+    };
+    return { seen, capture };
+  }
+
+  it('lists organizations', async () => {
+    server.use(
+      http.get(`${base}/organizations`, () =>
+        HttpResponse.json({ items: [{ id: 'o1', name: 'fabrikam' }] }),
+      ),
+    );
+    await expect(client.listOrganizations()).resolves.toEqual({
+      items: [{ id: 'o1', name: 'fabrikam' }],
+    });
+  });
+
+  it('connects an organization with a JSON body', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.post(`${base}/organizations`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json(
+          { id: 'o2', name: 'contoso' },
+          { status: 201 },
+        );
+      }),
+    );
+    await expect(
+      client.connectOrganization({ name: 'contoso' }),
+    ).resolves.toMatchObject({ id: 'o2' });
+    expect(seen[0].method).toBe('POST');
+    expect(seen[0].body).toEqual({ name: 'contoso' });
+  });
+
+  it('gets the config, with refresh=true only when asked', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.get(`${base}/organizations/o%2F1/config`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ organizationId: 'o/1', fields: [] });
+      }),
+    );
+    await client.getOrganizationConfig('o/1');
+    await client.getOrganizationConfig('o/1', { refresh: true });
+    expect(seen[0].url.search).toBe('');
+    expect(seen[1].url.searchParams.get('refresh')).toBe('true');
+  });
+
+  it('updates the config with PUT', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.put(`${base}/organizations/o1/config`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ organizationId: 'o1' });
+      }),
+    );
+    await client.updateOrganizationConfig('o1', { sync_comments: true });
+    expect(seen[0].method).toBe('PUT');
+    expect(seen[0].body).toEqual({ sync_comments: true });
+  });
+
+  it('throws a ResponseError carrying the server message', async () => {
+    server.use(
+      http.put(`${base}/organizations/o1/config`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message: 'Resolve and unresolve status are required.',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const error = await client
+      .updateOrganizationConfig('o1', { sync_status_forward: {} })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(400);
+    expect(error.body.error.message).toBe(
+      'Resolve and unresolve status are required.',
+    );
+  });
+
+  it('searches work items with q', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.get(
+        `${base}/organizations/o1/work-items/search`,
+        async ({ request }) => {
+          await capture(request);
+          return HttpResponse.json({ items: [] });
+        },
+      ),
+    );
+    await client.searchWorkItems('o1', 'login bug');
+    expect(seen[0].url.searchParams.get('q')).toBe('login bug');
+  });
+
+  it('lists issues by entity ref and status', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.get(`${base}/issues`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ items: [] });
+      }),
+    );
+    await client.listIssues({ entityRef: 'component:default/web' });
+    await client.listIssues({
+      entityRef: 'component:default/web',
+      status: 'resolved',
+    });
+    expect(seen[0].url.searchParams.get('entityRef')).toBe(
+      'component:default/web',
+    );
+    expect(seen[0].url.searchParams.has('status')).toBe(false);
+    expect(seen[1].url.searchParams.get('status')).toBe('resolved');
+  });
+
+  it('reads one issue and its activity', async () => {
+    server.use(
+      http.get(`${base}/issues/i1`, () => HttpResponse.json({ id: 'i1' })),
+      http.get(`${base}/issues/i1/activity`, () =>
+        HttpResponse.json({ items: [{ id: 'a1' }] }),
+      ),
+    );
+    await expect(client.getIssue('i1')).resolves.toEqual({ id: 'i1' });
+    await expect(client.getIssueActivity('i1')).resolves.toEqual({
+      items: [{ id: 'a1' }],
+    });
+  });
+
+  it('patches an issue, links a work item and comments', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.patch(`${base}/issues/i1`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ id: 'i1' });
+      }),
+      http.post(`${base}/issues/i1/links`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ workItemId: 7 }, { status: 201 });
+      }),
+      http.post(`${base}/issues/i1/comments`, async ({ request }) => {
+        await capture(request);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    await client.updateIssue('i1', {
+      status: 'resolved',
+      assignee: 'user:default/alice',
+    });
+    await client.linkWorkItem('i1', { organizationId: 'o1', workItemId: 7 });
+    await expect(client.addComment('i1', 'hello')).resolves.toBeUndefined();
+    expect(seen.map(s => [s.method, s.url.pathname, s.body])).toEqual([
+      [
+        'PATCH',
+        '/api/azure-devops-sync/issues/i1',
+        { status: 'resolved', assignee: 'user:default/alice' },
+      ],
+      [
+        'POST',
+        '/api/azure-devops-sync/issues/i1/links',
+        { organizationId: 'o1', workItemId: 7 },
+      ],
+      ['POST', '/api/azure-devops-sync/issues/i1/comments', { text: 'hello' }],
+    ]);
+  });
+
+  it('lists deliveries by status and replays one', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.get(`${base}/organizations/o1/deliveries`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ items: [] });
+      }),
+      http.post(`${base}/deliveries/d1/replay`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ status: 'pending' }, { status: 202 });
+      }),
+    );
+    await client.listDeliveries('o1', 'failed');
+    await client.replayDelivery('d1');
+    expect(seen[0].url.searchParams.get('status')).toBe('failed');
+    expect(seen[1].method).toBe('POST');
+    expect(seen[1].url.pathname).toBe(
+      '/api/azure-devops-sync/deliveries/d1/replay',
+    );
+  });
+
+  it('surfaces a 404 as a ResponseError', async () => {
+    server.use(
+      http.get(`${base}/organizations/o1/deliveries`, () =>
+        HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'Not found' } },
+          { status: 404 },
+        ),
+      ),
+    );
+    await expect(client.listDeliveries('o1', 'failed')).rejects.toMatchObject({
+      name: 'ResponseError',
+      response: { status: 404 },
+    });
+  });
+});

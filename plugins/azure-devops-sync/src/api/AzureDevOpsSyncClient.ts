@@ -1,0 +1,167 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  AZURE_DEVOPS_SYNC_PLUGIN_ID,
+  type ActivityList,
+  type ConnectOrganizationRequest,
+  type DeliveryList,
+  type DeliveryStatus,
+  type Issue,
+  type IssueLink,
+  type IssueList,
+  type IssueStatus,
+  type IssueUpdateRequest,
+  type LinkWorkItemRequest,
+  type Organization,
+  type OrganizationConfig,
+  type OrganizationConfigUpdate,
+  type OrganizationList,
+  type WorkItemSearchResult,
+} from '@internal/plugin-azure-devops-sync-common';
+import type { AzureDevOpsSyncApi } from './AzureDevOpsSyncApi';
+
+type Query = Record<string, string | undefined>;
+
+/**
+ * The default {@link AzureDevOpsSyncApi}: discovery for the base URL, the
+ * fetch API for the user's token.
+ *
+ * @public
+ */
+export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  listOrganizations(): Promise<OrganizationList> {
+    return this.request('GET', '/organizations');
+  }
+
+  connectOrganization(
+    request: ConnectOrganizationRequest,
+  ): Promise<Organization> {
+    return this.request('POST', '/organizations', { body: request });
+  }
+
+  getOrganizationConfig(
+    organizationId: string,
+    options?: { refresh?: boolean },
+  ): Promise<OrganizationConfig> {
+    return this.request('GET', `/organizations/${enc(organizationId)}/config`, {
+      query: { refresh: options?.refresh ? 'true' : undefined },
+    });
+  }
+
+  updateOrganizationConfig(
+    organizationId: string,
+    update: OrganizationConfigUpdate,
+  ): Promise<OrganizationConfig> {
+    return this.request('PUT', `/organizations/${enc(organizationId)}/config`, {
+      body: update,
+    });
+  }
+
+  searchWorkItems(
+    organizationId: string,
+    query: string,
+  ): Promise<WorkItemSearchResult> {
+    return this.request(
+      'GET',
+      `/organizations/${enc(organizationId)}/work-items/search`,
+      { query: { q: query } },
+    );
+  }
+
+  listIssues(options: {
+    entityRef: string;
+    status?: IssueStatus;
+  }): Promise<IssueList> {
+    return this.request('GET', '/issues', {
+      query: { entityRef: options.entityRef, status: options.status },
+    });
+  }
+
+  getIssue(issueId: string): Promise<Issue> {
+    return this.request('GET', `/issues/${enc(issueId)}`);
+  }
+
+  getIssueActivity(issueId: string): Promise<ActivityList> {
+    return this.request('GET', `/issues/${enc(issueId)}/activity`);
+  }
+
+  updateIssue(issueId: string, update: IssueUpdateRequest): Promise<Issue> {
+    return this.request('PATCH', `/issues/${enc(issueId)}`, { body: update });
+  }
+
+  linkWorkItem(
+    issueId: string,
+    request: LinkWorkItemRequest,
+  ): Promise<IssueLink> {
+    return this.request('POST', `/issues/${enc(issueId)}/links`, {
+      body: request,
+    });
+  }
+
+  async addComment(issueId: string, text: string): Promise<void> {
+    await this.request('POST', `/issues/${enc(issueId)}/comments`, {
+      body: { text },
+    });
+  }
+
+  listDeliveries(
+    organizationId: string,
+    status?: DeliveryStatus,
+  ): Promise<DeliveryList> {
+    return this.request(
+      'GET',
+      `/organizations/${enc(organizationId)}/deliveries`,
+      { query: { status } },
+    );
+  }
+
+  async replayDelivery(deliveryId: string): Promise<void> {
+    await this.request('POST', `/deliveries/${enc(deliveryId)}/replay`);
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    options?: { query?: Query; body?: unknown },
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(
+      AZURE_DEVOPS_SYNC_PLUGIN_ID,
+    );
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(options?.query ?? {})) {
+      if (value !== undefined) {
+        params.set(key, value);
+      }
+    }
+    const search = params.toString();
+    const url = `${baseUrl}${path}${search ? `?${search}` : ''}`;
+
+    const hasBody = options?.body !== undefined;
+    const response = await this.fetchApi.fetch(url, {
+      method,
+      headers: hasBody ? { 'Content-Type': 'application/json' } : undefined,
+      body: hasBody ? JSON.stringify(options!.body) : undefined,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    // 202/204 answers (replay, comments) may have no body.
+    if (response.status === 204) {
+      return undefined as T;
+    }
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function enc(value: string): string {
+  return encodeURIComponent(value);
+}

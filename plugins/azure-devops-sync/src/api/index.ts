@@ -1,0 +1,3 @@
+export { azureDevOpsSyncApiRef } from './AzureDevOpsSyncApi';
+export type { AzureDevOpsSyncApi } from './AzureDevOpsSyncApi';
+export { AzureDevOpsSyncClient } from './AzureDevOpsSyncClient';

@@ -1,0 +1,169 @@
+import {
+  Content,
+  EmptyState,
+  Header,
+  InfoCard,
+  Link,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import {
+  azureDevOpsSyncOrganizationCreatePermission,
+  type Organization,
+} from '@internal/plugin-azure-devops-sync-common';
+import { useOrganizations } from '../../hooks';
+import { formatDateTime, formatRelativeTime } from '../../utils/time';
+import { SubscriptionStatus } from '../shared';
+import { ConnectOrganizationForm } from './ConnectOrganizationForm';
+import { DeliveriesPanel } from './DeliveriesPanel';
+
+function When(props: { value: string | null | undefined }) {
+  return props.value ? (
+    <Tooltip title={formatDateTime(props.value)}>
+      <span>{formatRelativeTime(props.value)}</span>
+    </Tooltip>
+  ) : (
+    <>never</>
+  );
+}
+
+function OrganizationsTable(props: { organizations: Organization[] }) {
+  return (
+    <Table size="small" aria-label="Connected organizations">
+      <TableHead>
+        <TableRow>
+          <TableCell>Organization</TableCell>
+          <TableCell>Connection</TableCell>
+          <TableCell>Service hook</TableCell>
+          <TableCell>Checked</TableCell>
+          <TableCell>Last delivery</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.organizations.map(org => (
+          <TableRow key={org.id}>
+            <TableCell>
+              <Typography variant="body2">{org.name}</Typography>
+              {org.domainName && (
+                <Link to={org.domainName} target="_blank" rel="noopener">
+                  {org.domainName}
+                </Link>
+              )}
+            </TableCell>
+            <TableCell>
+              {org.status === 'error' ? (
+                <Typography variant="body2" color="error">
+                  Error{org.statusReason ? `: ${org.statusReason}` : ''}
+                </Typography>
+              ) : (
+                'Active'
+              )}
+            </TableCell>
+            <TableCell>
+              <SubscriptionStatus
+                status={org.subscription?.status ?? 'unknown'}
+              />
+            </TableCell>
+            <TableCell>
+              <When value={org.subscription?.lastCheckedAt} />
+            </TableCell>
+            <TableCell>
+              <When value={org.lastDeliveryAt} />
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/**
+ * The admin view: connected organizations and their health, connecting a new
+ * one, and failed deliveries with replay. Without page chrome, for the new
+ * frontend system's page (which draws the header).
+ *
+ * @public
+ */
+export function AdminContent() {
+  const organizations = useOrganizations();
+  const canConnect = usePermission({
+    permission: azureDevOpsSyncOrganizationCreatePermission,
+  });
+
+  let list;
+  if (organizations.loading && !organizations.items) {
+    list = <Progress />;
+  } else if (organizations.error) {
+    list = (
+      <ResponseErrorPanel
+        error={organizations.error}
+        title="Could not load the organizations"
+      />
+    );
+  } else if (!organizations.items?.length) {
+    list = (
+      <EmptyState
+        missing="data"
+        title="No organization connected"
+        description="Connect an Azure DevOps organization to sync issues with its work items, or list it under azureDevOpsSync.organizations in app-config.yaml."
+      />
+    );
+  } else {
+    list = <OrganizationsTable organizations={organizations.items} />;
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="Connected organizations">
+          {list}
+          {canConnect.allowed && (
+            <Box mt={3}>
+              <Typography variant="subtitle2" gutterBottom>
+                Connect an organization
+              </Typography>
+              <ConnectOrganizationForm onConnected={organizations.retry} />
+            </Box>
+          )}
+        </InfoCard>
+      </Grid>
+      {organizations.items?.map(org => (
+        <Grid item xs={12} key={org.id}>
+          <InfoCard title={`Failed deliveries: ${org.name}`}>
+            <DeliveriesPanel organization={org} />
+          </InfoCard>
+        </Grid>
+      ))}
+    </Grid>
+  );
+}
+
+/**
+ * The admin page with its own header, for legacy apps.
+ *
+ * @public
+ */
+export function AdminPage() {
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Azure DevOps Sync"
+        subtitle="Connected organizations, service hook health and deliveries"
+      />
+      <Content>
+        <AdminContent />
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,1 @@
+export { IssuesContent } from './IssuesContent';

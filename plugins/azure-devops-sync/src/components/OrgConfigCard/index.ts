@@ -1,0 +1,1 @@
+export { OrgConfigCard } from './OrgConfigCard';

@@ -1,0 +1,5 @@
+export { ConnectionHealth } from './ConnectionHealth';
+export {
+  SubscriptionStatus,
+  subscriptionStatusLabel,
+} from './SubscriptionStatus';

@@ -1,0 +1,16 @@
+/**
+ * Frontend plugin for Azure DevOps issue sync: the organization sync settings
+ * card, the issues tab and the admin page (legacy frontend system; the new
+ * system's plugin is the default export of `./alpha`).
+ *
+ * @packageDocumentation
+ */
+export {
+  azureDevOpsSyncPlugin,
+  AzureDevOpsSyncPage,
+  EntityAzureDevOpsIssuesContent,
+  EntityAzureDevOpsSyncCard,
+} from './plugin';
+export { azureDevOpsSyncApiRef, AzureDevOpsSyncClient } from './api';
+export type { AzureDevOpsSyncApi } from './api';
+export type * from '@internal/plugin-azure-devops-sync-common';
