@@ -6,9 +6,17 @@ import {
   DefaultAzureDevOpsCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { azureDevOpsSyncPermissions } from '@internal/plugin-azure-devops-sync-common';
+import { DatabaseInboxStore } from './database/DatabaseInboxStore';
+import { DatabaseIssueStore } from './database/DatabaseIssueStore';
 import { DatabaseOrganizationStore } from './database/DatabaseOrganizationStore';
 import { DatabaseOrgConfigStore } from './database/DatabaseOrgConfigStore';
+import { DatabaseOutboxStore } from './database/DatabaseOutboxStore';
+import { DatabaseSyncStateStore } from './database/DatabaseSyncStateStore';
+import { Drainer } from './queue/Drainer';
+import { InboxProcessor } from './queue/InboxProcessor';
+import { OutboxWorker } from './queue/OutboxWorker';
 import { createRouter } from './router/createRouter';
 import { RouteAuthorizer } from './router/permissions';
 import { AdoClientFactory } from './service/AdoClientFactory';
@@ -16,10 +24,12 @@ import { OrganizationConnector } from './service/OrganizationConnector';
 import { OrgConfigService } from './service/OrgConfigService';
 import { readPluginSettings } from './service/PluginSettings';
 import { ProjectCatalogService } from './service/ProjectCatalogService';
+import { UserDirectory } from './service/UserDirectory';
+import { WorkItemLinker } from './service/WorkItemLinker';
 
 /**
- * Azure DevOps issue sync. Wiring only: stores, the ADO client factory, services, routes and the
- * scheduled service hook check.
+ * Azure DevOps issue sync. Wiring only: stores, the ADO client factory, services, routes, the
+ * inbox and outbox runners and the scheduled tasks.
  *
  * @public
  */
@@ -33,18 +43,24 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         database: coreServices.database,
         cache: coreServices.cache,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger, database, cache, scheduler, httpRouter } = deps;
         const settings = readPluginSettings(config);
-        const organizations = await DatabaseOrganizationStore.create({
-          database,
-        });
+
+        const organizations = await DatabaseOrganizationStore.create({ database });
         const configs = await DatabaseOrgConfigStore.create({ database });
+        const issues = await DatabaseIssueStore.create({ database });
+        const inbox = await DatabaseInboxStore.create({ database });
+        const outbox = await DatabaseOutboxStore.create({ database });
+        const syncState = await DatabaseSyncStateStore.create({ database });
 
         const clients = new AdoClientFactory({
           organizations,
@@ -60,13 +76,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           concurrency: settings.concurrency,
           ttlMs: settings.cacheTtlMs,
         });
-        const orgConfig = new OrgConfigService({
-          organizations,
-          configs,
-          catalogs,
-          issueSyncEnabled: settings.issueSyncEnabled,
-          logger,
-        });
+        const users = new UserDirectory(deps.catalog, deps.auth);
         const connector = new OrganizationConnector({
           organizations,
           clients,
@@ -74,21 +84,59 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           logger,
         });
 
+        const inboxProcessor = new InboxProcessor({
+          inbox,
+          issues,
+          configs,
+          catalogs,
+          users,
+          syncState,
+          requireOwnerMembership: settings.requireOwnerMembership,
+          logger,
+        });
+        const inboxRunner = new Drainer('inbox', () => inboxProcessor.runOnce(), logger);
+        const outboxWorker = new OutboxWorker({
+          outbox,
+          issues,
+          configs,
+          clients,
+          catalogs,
+          users,
+          syncState,
+          logger,
+        });
+        const outboxRunner = new Drainer('outbox', () => outboxWorker.runOnce(), logger);
+
         deps.permissionsRegistry.addPermissions(azureDevOpsSyncPermissions);
         httpRouter.use(
           await createRouter({
             organizations,
             clients,
             connector,
-            orgConfig,
+            orgConfig: new OrgConfigService({
+              organizations,
+              configs,
+              catalogs,
+              issueSyncEnabled: settings.issueSyncEnabled,
+              logger,
+            }),
             authorizer: new RouteAuthorizer(deps.httpAuth, deps.permissions),
+            inbox,
+            outbox,
+            issues,
+            users,
+            linker: new WorkItemLinker({
+              issues,
+              clients,
+              catalogs,
+              appBaseUrl: settings.appBaseUrl,
+            }),
+            onDeliveryAccepted: () => inboxRunner.kick(),
+            onJobQueued: () => outboxRunner.kick(),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.addAuthPolicy({
-          path: '/webhooks',
-          allow: 'unauthenticated',
-        });
+        httpRouter.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
 
         // Connects configured organizations and recreates hooks ADO disabled; starts soon after
         // start-up and repeats, so an ADO that was down at start is picked up later.
@@ -99,6 +147,23 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: () => connector.checkAll(),
+        });
+        // The sweeps: whatever a crash, a restart or a retry delay left behind. Local scope: every
+        // replica sweeps, and row claims keep each delivery and job to one runner.
+        await scheduler.scheduleTask({
+          id: 'azure-devops-sync-queue-sweep',
+          frequency: { seconds: 5 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 2 },
+          scope: 'local',
+          fn: async () => {
+            const stale = new Date(Date.now() - 5 * 60_000);
+            await Promise.all([inbox.releaseStale(stale), outbox.releaseStale(stale)]);
+            await Promise.all([inboxRunner.drain(), outboxRunner.drain()]);
+          },
+        });
+        deps.lifecycle.addShutdownHook(async () => {
+          await Promise.all([inboxRunner.stop(), outboxRunner.stop()]);
         });
       },
     });

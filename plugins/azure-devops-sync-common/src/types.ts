@@ -277,6 +277,8 @@ export interface Delivery {
   status: DeliveryStatus;
   attempts: number;
   lastError: string | null;
+  /** What applying it did, or why it changed nothing. */
+  outcome?: string | null;
   receivedAt: string;
   processedAt: string | null;
 }

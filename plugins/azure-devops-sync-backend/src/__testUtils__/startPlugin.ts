@@ -1,8 +1,42 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
+import type { Server } from 'node:http';
 import { azureDevOpsSyncPlugin } from '../plugin';
+
+/** Users whose e-mails match the fake ADO's graph users, a team, and a component. */
+export const DEMO_ENTITIES: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-payments', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+    relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'alice', namespace: 'default' },
+    spec: { profile: { displayName: 'Alice Smith', email: 'alice@example.com' }, memberOf: ['team-payments'] },
+    relations: [{ type: 'memberOf', targetRef: 'group:default/team-payments' }],
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'bob', namespace: 'default' },
+    spec: { profile: { displayName: 'Bob Jones', email: 'Bob@Example.com' }, memberOf: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'payments-api', namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-payments' },
+    relations: [{ type: 'ownedBy', targetRef: 'group:default/team-payments' }],
+  },
+];
 
 export const TEST_PAT = 'pat-never-shown-0123456789';
 
@@ -12,10 +46,12 @@ export async function startPlugin(options: {
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   config?: JsonObject;
   withCredential?: boolean;
-}) {
+  entities?: Entity[];
+}): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
       azureDevOpsSyncPlugin,
+      catalogServiceMock.factory({ entities: options.entities ?? DEMO_ENTITIES }),
       mockServices.database.factory({ knex: options.knex }),
       mockServices.permissions.factory({
         result: options.permission ?? AuthorizeResult.ALLOW,

@@ -1,10 +1,17 @@
 import express from 'express';
 import Router from 'express-promise-router';
+import { InboxStore } from '../database/InboxStore';
+import { IssueStore } from '../database/IssueStore';
 import { OrganizationStore } from '../database/OrganizationStore';
+import { OutboxStore } from '../database/OutboxStore';
 import { AdoClientFactory } from '../service/AdoClientFactory';
 import { OrganizationConnector } from '../service/OrganizationConnector';
 import { OrgConfigService } from '../service/OrgConfigService';
+import { UserDirectory } from '../service/UserDirectory';
+import { WorkItemLinker } from '../service/WorkItemLinker';
 import { translateAdoErrors } from './adoErrors';
+import { deliveriesRouter } from './deliveries';
+import { issueActionsRouter } from './issueActions';
 import { organizationsRouter } from './organizations';
 import { orgConfigRouter } from './orgConfig';
 import { RouteAuthorizer } from './permissions';
@@ -17,16 +24,31 @@ export interface RouterOptions {
   connector: OrganizationConnector;
   orgConfig: OrgConfigService;
   authorizer: RouteAuthorizer;
+  inbox: InboxStore;
+  outbox: OutboxStore;
+  issues: IssueStore;
+  users: UserDirectory;
+  linker: WorkItemLinker;
+  /** Wakes the inbox processor. */
+  onDeliveryAccepted: () => void;
+  /** Wakes the outbox worker. */
+  onJobQueued: () => void;
+  /** Routers owned elsewhere (events, issue reads), mounted after the JSON parser. */
+  extraRouters?: express.Router[];
 }
 
 /** The plugin's HTTP API; one router per resource. Errors go to Backstage's error middleware. */
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const router = Router();
 
   // The webhook reads its own raw body (for its own limit and messages), so it comes first.
-  router.use(webhooksRouter(options));
+  router.use(
+    webhooksRouter({
+      organizations: options.organizations,
+      inbox: options.inbox,
+      onAccepted: options.onDeliveryAccepted,
+    }),
+  );
 
   router.use(express.json({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
@@ -35,6 +57,15 @@ export async function createRouter(
   router.use(organizationsRouter(options));
   router.use(orgConfigRouter(options));
   router.use(workItemsRouter(options));
+  router.use(issueActionsRouter({ ...options, onQueued: options.onJobQueued }));
+  router.use(
+    deliveriesRouter({
+      ...options,
+      onReplayDelivery: options.onDeliveryAccepted,
+      onReplayJob: options.onJobQueued,
+    }),
+  );
+  for (const extra of options.extraRouters ?? []) router.use(extra);
   router.use(translateAdoErrors);
 
   return router;

@@ -1,6 +1,11 @@
-import { AuthenticationError, InputError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { sharedSecretMatches } from '../sync/sharedSecret';
 
@@ -17,8 +22,14 @@ export const WEBHOOK_BODY_LIMIT = '1mb';
  * authenticated by the organization's shared secret. Keeps the reference's contract: 400 for a
  * body without `eventType`/`resourceContainers.collection.id` or an unknown organization, 401 for
  * a missing or wrong secret, 2xx otherwise. Never 410: ADO disables a hook at once on 410.
+ * The delivery is stored in the inbox before the 2xx and applied after.
  */
-export function webhooksRouter(deps: { organizations: OrganizationStore }) {
+export function webhooksRouter(deps: {
+  organizations: OrganizationStore;
+  inbox: InboxStore;
+  /** Asks the inbox processor to run now. */
+  onAccepted: () => void;
+}) {
   const router = Router();
 
   router.post(
@@ -38,32 +49,73 @@ export function webhooksRouter(deps: { organizations: OrganizationStore }) {
         throw new InputError('The delivery has no eventType');
       }
       if (typeof collectionId !== 'string' || !collectionId) {
-        throw new InputError(
-          'The delivery has no resourceContainers.collection.id',
-        );
+        throw new InputError('The delivery has no resourceContainers.collection.id');
       }
       if (!HANDLED_EVENT_TYPES.has(eventType)) {
         res.status(200).json({ status: 'ignored', eventType });
         return;
       }
-      const organization = await deps.organizations.getByExternalId(
-        collectionId,
-      );
+      const organization = await deps.organizations.getByExternalId(collectionId);
       if (!organization) throw new InputError('Integration does not exist.');
-      if (
-        !sharedSecretMatches(
-          req.get('shared-secret'),
-          organization.subscription.secret,
-        )
-      ) {
+      const secret = req.get('shared-secret');
+      if (!sharedSecretMatches(secret, organization.subscription.secret)) {
         throw new AuthenticationError('Missing or wrong Shared-Secret header');
       }
-      await deps.organizations.update(organization.id, {
-        lastDeliveryAt: new Date(),
-      });
-      res.status(200).json({ status: 'accepted' });
+
+      const { workItemId, revision } = deliveryKey(eventType, payload.resource);
+      if (workItemId === null) {
+        throw new InputError('The delivery has no work item id (resource.workItemId)');
+      }
+      let accepted: { id: string; duplicate: boolean };
+      try {
+        // Stored before the 2xx: an acknowledged delivery survives a crash.
+        accepted = await deps.inbox.accept({
+          organizationId: organization.id,
+          eventType,
+          workItemId,
+          revision,
+          payload,
+        });
+        await deps.organizations.update(organization.id, { lastDeliveryAt: new Date() });
+      } catch (error) {
+        // 503 makes ADO retry soon; any other failure would put the hook on probation.
+        throw new ServiceUnavailableError(
+          `The delivery could not be stored: ${(error as Error).message}`,
+        );
+      }
+      deps.onAccepted();
+      res
+        .status(200)
+        .json({ status: accepted.duplicate ? 'duplicate' : 'accepted', id: accepted.id });
     },
   );
 
   return router;
+}
+
+function toInt(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1
+    ? n
+    : null;
+}
+
+/** Work item id and revision: `resource.workItemId`/`rev` on updates, `resource.id`/`rev` otherwise. */
+export function deliveryKey(
+  eventType: string,
+  resource: any,
+): { workItemId: number | null; revision: number | null } {
+  if (!resource || typeof resource !== 'object') {
+    return { workItemId: null, revision: null };
+  }
+  if (eventType === 'workitem.updated') {
+    return {
+      workItemId: toInt(resource.workItemId ?? resource.revision?.id),
+      revision: toInt(resource.rev ?? resource.revision?.rev),
+    };
+  }
+  return {
+    workItemId: toInt(resource.id),
+    revision: toInt(resource.rev ?? resource.fields?.['System.Rev']),
+  };
 }

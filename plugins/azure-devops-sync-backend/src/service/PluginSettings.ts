@@ -7,6 +7,8 @@ export interface PluginSettings {
   organizations: Array<{ name: string; baseUrl?: string }>;
   accountLookupBaseUrl: string;
   webhookBaseUrl: string;
+  /** For links from ADO work items back to entity pages. */
+  appBaseUrl: string;
   timeoutMs: number;
   maxAttempts: number;
   concurrency: number;
@@ -38,6 +40,7 @@ export function readPluginSettings(config: Config): PluginSettings {
       sync?.getOptionalString('webhookBaseUrl') ??
       config.getString('backend.baseUrl')
     ).replace(/\/+$/, ''),
+    appBaseUrl: (config.getOptionalString('app.baseUrl') ?? '').replace(/\/+$/, ''),
     timeoutMs: sync?.getOptionalNumber('client.timeoutMs') ?? 30_000,
     maxAttempts: sync?.getOptionalNumber('client.maxAttempts') ?? 5,
     concurrency: sync?.getOptionalNumber('client.concurrency') ?? 8,

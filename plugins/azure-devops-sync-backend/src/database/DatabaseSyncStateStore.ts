@@ -1,0 +1,72 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { getMigratedClient } from './migrations';
+import { SyncStateStore } from './SyncStateStore';
+
+/** Knex-backed {@link SyncStateStore}. */
+export class DatabaseSyncStateStore implements SyncStateStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseSyncStateStore> {
+    return new DatabaseSyncStateStore(await getMigratedClient(options.database));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async recordWrittenRevision(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+    fields: string[],
+  ): Promise<void> {
+    await this.db('written_revisions')
+      .insert({
+        organization_id: organizationId,
+        work_item_id: workItemId,
+        revision,
+        fields: JSON.stringify(fields),
+      })
+      .onConflict(['organization_id', 'work_item_id', 'revision'])
+      .ignore();
+  }
+
+  async isWrittenRevision(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+  ): Promise<boolean> {
+    const row = await this.db('written_revisions')
+      .where({ organization_id: organizationId, work_item_id: workItemId, revision })
+      .first();
+    return Boolean(row);
+  }
+
+  async lastAppliedRevision(organizationId: string, workItemId: number): Promise<number> {
+    const row = await this.db('work_item_sync_state')
+      .where({ organization_id: organizationId, work_item_id: workItemId })
+      .first();
+    return row ? Number(row.last_applied_revision) : 0;
+  }
+
+  async markApplied(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+  ): Promise<void> {
+    await this.db('work_item_sync_state')
+      .insert({
+        organization_id: organizationId,
+        work_item_id: workItemId,
+        last_applied_revision: revision,
+        updated_at: new Date(),
+      })
+      .onConflict(['organization_id', 'work_item_id'])
+      .merge({
+        last_applied_revision: this.db.raw(
+          'CASE WHEN work_item_sync_state.last_applied_revision > ? THEN work_item_sync_state.last_applied_revision ELSE ? END',
+          [revision, revision],
+        ),
+        updated_at: new Date(),
+      });
+  }
+}

@@ -1,0 +1,50 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+
+/**
+ * Runs a queue's `runOnce` until it reports no work, one run at a time. `kick()` asks for a run
+ * right away (after a webhook is accepted or a job queued); the scheduled sweep calls `drain()`
+ * for anything left after a crash, a restart or a retry delay.
+ */
+export class Drainer {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly runOnce: () => Promise<number>,
+    private readonly logger: LoggerService,
+  ) {}
+
+  kick(): void {
+    this.drain().catch(error =>
+      this.logger.warn(`${this.name} run failed: ${(error as Error).message}`),
+    );
+  }
+
+  async drain(): Promise<void> {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.runOnce()) > 0) {
+            // keep going while there is work
+          }
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+}

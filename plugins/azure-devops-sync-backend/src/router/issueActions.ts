@@ -1,0 +1,116 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ActivitySource,
+  azureDevOpsSyncIssueUpdatePermission,
+} from '@internal/plugin-azure-devops-sync-common';
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { IssueStore } from '../database/IssueStore';
+import { outboundJobsForChange, outboundJobsForComment } from '../sync/outboundJobs';
+import { UserDirectory } from '../service/UserDirectory';
+import { WorkItemLinker } from '../service/WorkItemLinker';
+import { principalRef, RouteAuthorizer } from './permissions';
+import { parseInput } from './validation';
+
+const patchSchema = z
+  .object({
+    status: z.enum(['unresolved', 'resolved', 'ignored']).optional(),
+    assignee: z.string().trim().min(1).max(300).nullable().optional(),
+  })
+  .strict()
+  .refine(b => b.status !== undefined || b.assignee !== undefined, {
+    message: 'give status and/or assignee',
+  });
+
+const commentSchema = z.object({ text: z.string().trim().min(1).max(10_000) }).strict();
+
+const linkSchema = z.union([
+  z
+    .object({
+      organizationId: z.string().min(1),
+      workItemId: z.coerce.number().int().positive(),
+    })
+    .strict(),
+  z
+    .object({
+      organizationId: z.string().min(1),
+      create: z
+        .object({
+          project: z.string().trim().min(1, 'Project is required.').max(256),
+          workItemType: z.string().trim().min(1).max(256),
+          title: z.string().max(10_000).optional(),
+          description: z.string().max(100_000).optional(),
+          areaPath: z.string().max(4000).optional(),
+          tags: z.array(z.string().min(1).max(400)).max(50).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+/** `PATCH /issues/:id`, `POST /issues/:id/comments`, `POST /issues/:id/links`. */
+export function issueActionsRouter(deps: {
+  issues: IssueStore;
+  users: UserDirectory;
+  linker: WorkItemLinker;
+  authorizer: RouteAuthorizer;
+  /** Asks the outbox worker to run now. */
+  onQueued: () => void;
+}) {
+  const router = Router();
+
+  const actor = async (req: Request): Promise<ActivitySource & { kind: 'user' }> => {
+    const credentials = await deps.authorizer.require(req, azureDevOpsSyncIssueUpdatePermission);
+    return { kind: 'user', userEntityRef: principalRef(credentials) };
+  };
+  const requireIssue = async (id: string) => {
+    const issue = await deps.issues.get(id);
+    if (!issue) throw new NotFoundError(`No issue with id ${id}`);
+    return issue;
+  };
+
+  router.patch('/issues/:id', async (req, res) => {
+    const source = await actor(req);
+    const body = parseInput(patchSchema, req.body, 'issue update');
+    await requireIssue(req.params.id);
+    if (body.assignee) {
+      const profile = await deps.users.profile(body.assignee);
+      if (!profile) {
+        throw new InputError(`${body.assignee} is not a User entity in the catalog`);
+      }
+    }
+    const result = await deps.issues.applyChange(req.params.id, body, {
+      source,
+      outbound: outboundJobsForChange,
+    });
+    deps.onQueued();
+    res.json(result.issue);
+  });
+
+  router.post('/issues/:id/comments', async (req, res) => {
+    const source = await actor(req);
+    const { text } = parseInput(commentSchema, req.body, 'comment');
+    const issue = await requireIssue(req.params.id);
+    const author =
+      (await deps.users.profile(source.userEntityRef))?.displayName ?? source.userEntityRef;
+    const activity = await deps.issues.addComment(issue.id, text, source, links =>
+      outboundJobsForComment(links, issue.id, text, author),
+    );
+    deps.onQueued();
+    res.status(201).json(activity);
+  });
+
+  router.post('/issues/:id/links', async (req, res) => {
+    const source = await actor(req);
+    const body = parseInput(linkSchema, req.body, 'link');
+    const issue = await requireIssue(req.params.id);
+    const result =
+      'create' in body
+        ? await deps.linker.createAndLink(issue, body.organizationId, body.create, source)
+        : await deps.linker.linkExisting(issue, body.organizationId, body.workItemId, source);
+    res.status(result.created ? 201 : 200).json(await requireIssue(issue.id));
+  });
+
+  return router;
+}

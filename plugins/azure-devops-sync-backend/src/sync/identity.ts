@@ -1,0 +1,34 @@
+/**
+ * The e-mail of an ADO identity as service hooks send it: `"Name <email>"` strings in
+ * resourceVersion 1.0 payloads, or IdentityRef objects (`uniqueName` / `mailAddress`) elsewhere.
+ * Returns undefined when there is no parsable address.
+ */
+export function identityEmail(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const match = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value.trim());
+    if (match) return match[1].toLowerCase();
+    return /^[^<>\s]+@[^<>\s]+$/.test(value.trim()) ? value.trim().toLowerCase() : undefined;
+  }
+  if (value && typeof value === 'object') {
+    const ref = value as Record<string, unknown>;
+    for (const key of ['mailAddress', 'uniqueName', 'name']) {
+      const email = identityEmail(ref[key]);
+      if (email) return email;
+    }
+  }
+  return undefined;
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** The reference's comment body, with the text HTML-escaped (ADO renders History as HTML). */
+export function outboundCommentBody(authorName: string, text: string): string {
+  const escape = (s: string) => s.replace(/[&<>"']/g, c => HTML_ESCAPES[c]);
+  return `${escape(authorName)} wrote:\n\n<blockquote>${escape(text)}</blockquote>`;
+}
