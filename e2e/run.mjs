@@ -167,10 +167,11 @@ async function main() {
         waitUntil: 'domcontentloaded',
       });
       const enter = page.getByRole('button', { name: /enter/i });
-      if (await enter.isVisible({ timeout: 60_000 }).catch(() => false))
-        await enter.click();
+      // The guest sign-in page comes first; after it the app shows the requested page.
+      await enter.waitFor({ timeout: 120_000 });
+      await enter.click();
       await page
-        .getByText('payments-api')
+        .getByRole('heading', { name: 'payments-api' })
         .first()
         .waitFor({ timeout: 120_000 });
     });
@@ -200,22 +201,26 @@ async function main() {
     await check(
       "adding a project mapping offers that project's own states and saves",
       async () => {
+        const add = page.getByRole('combobox', {
+          name: 'Add Azure DevOps Project',
+        });
+        await add.click();
+        await add.fill('Paym');
         await page
-          .getByRole('button', { name: /add azure devops project/i })
-          .first()
+          .getByRole('option', { name: 'Payments', exact: true })
           .click();
-        await page.getByText('Payments', { exact: true }).last().click();
-        // Scrum's states (the Payments project's process), not the Agile ones.
-        const selects = page.locator(
-          '[data-testid="state-select-on_resolve"], [aria-label*="When resolved"]',
-        );
-        await selects.first().click();
-        await page.getByRole('option', { name: 'Done' }).click();
-        const unresolve = page.locator(
-          '[data-testid="state-select-on_unresolve"], [aria-label*="When unresolved"]',
-        );
-        await unresolve.first().click();
-        await page.getByRole('option', { name: 'Committed' }).click();
+        // Payments uses the Scrum process: its own states, not the Agile ones.
+        const onResolve = page.getByLabel('When resolved: Payments');
+        const offered = await onResolve.locator('option').allTextContents();
+        if (!offered.includes('Committed') || offered.includes('Active')) {
+          throw new Error(
+            `unexpected choices for Payments: ${offered.join(', ')}`,
+          );
+        }
+        await onResolve.selectOption('Done');
+        await page
+          .getByLabel('When unresolved: Payments')
+          .selectOption('Committed');
         await page.getByRole('button', { name: /^save/i }).click();
         await waitFor(
           'the saved mapping',
@@ -250,7 +255,7 @@ async function main() {
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({
             as: 'bob@example.com',
-            fields: { 'System.State': 'Active' },
+            fields: { 'System.State': 'Resolved' },
           }),
         });
         if (!edit.ok)
@@ -272,7 +277,7 @@ async function main() {
         ).json();
         const list = Array.isArray(deliveries)
           ? deliveries
-          : deliveries.items ?? [];
+          : deliveries.value ?? [];
         const last = list[list.length - 1];
         if (!last || !(last.statusCode >= 200 && last.statusCode < 300)) {
           throw new Error(

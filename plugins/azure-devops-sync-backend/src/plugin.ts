@@ -7,7 +7,9 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { azureDevOpsSyncPermissions } from '@internal/plugin-azure-devops-sync-common';
+import { DatabaseEventStore } from './database/DatabaseEventStore';
 import { DatabaseInboxStore } from './database/DatabaseInboxStore';
 import { DatabaseIssueStore } from './database/DatabaseIssueStore';
 import { DatabaseOrganizationStore } from './database/DatabaseOrganizationStore';
@@ -50,14 +52,18 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, cache, scheduler, httpRouter } = deps;
         const settings = readPluginSettings(config);
 
-        const organizations = await DatabaseOrganizationStore.create({ database });
+        const organizations = await DatabaseOrganizationStore.create({
+          database,
+        });
         const configs = await DatabaseOrgConfigStore.create({ database });
         const issues = await DatabaseIssueStore.create({ database });
+        const events = await DatabaseEventStore.create({ database, issues });
         const inbox = await DatabaseInboxStore.create({ database });
         const outbox = await DatabaseOutboxStore.create({ database });
         const syncState = await DatabaseSyncStateStore.create({ database });
@@ -94,7 +100,11 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           requireOwnerMembership: settings.requireOwnerMembership,
           logger,
         });
-        const inboxRunner = new Drainer('inbox', () => inboxProcessor.runOnce(), logger);
+        const inboxRunner = new Drainer(
+          'inbox',
+          () => inboxProcessor.runOnce(),
+          logger,
+        );
         const outboxWorker = new OutboxWorker({
           outbox,
           issues,
@@ -105,7 +115,11 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           syncState,
           logger,
         });
-        const outboxRunner = new Drainer('outbox', () => outboxWorker.runOnce(), logger);
+        const outboxRunner = new Drainer(
+          'outbox',
+          () => outboxWorker.runOnce(),
+          logger,
+        );
 
         deps.permissionsRegistry.addPermissions(azureDevOpsSyncPermissions);
         httpRouter.use(
@@ -131,12 +145,18 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
               catalogs,
               appBaseUrl: settings.appBaseUrl,
             }),
+            events,
+            catalog: deps.catalog,
+            eventsService: deps.events,
             onDeliveryAccepted: () => inboxRunner.kick(),
             onJobQueued: () => outboxRunner.kick(),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
 
         // Connects configured organizations and recreates hooks ADO disabled; starts soon after
         // start-up and repeats, so an ADO that was down at start is picked up later.
@@ -158,7 +178,10 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           scope: 'local',
           fn: async () => {
             const stale = new Date(Date.now() - 5 * 60_000);
-            await Promise.all([inbox.releaseStale(stale), outbox.releaseStale(stale)]);
+            await Promise.all([
+              inbox.releaseStale(stale),
+              outbox.releaseStale(stale),
+            ]);
             await Promise.all([inboxRunner.drain(), outboxRunner.drain()]);
           },
         });

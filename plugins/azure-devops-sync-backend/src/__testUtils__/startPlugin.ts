@@ -20,14 +20,20 @@ export const DEMO_ENTITIES: Entity[] = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name: 'alice', namespace: 'default' },
-    spec: { profile: { displayName: 'Alice Smith', email: 'alice@example.com' }, memberOf: ['team-payments'] },
+    spec: {
+      profile: { displayName: 'Alice Smith', email: 'alice@example.com' },
+      memberOf: ['team-payments'],
+    },
     relations: [{ type: 'memberOf', targetRef: 'group:default/team-payments' }],
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name: 'bob', namespace: 'default' },
-    spec: { profile: { displayName: 'Bob Jones', email: 'Bob@Example.com' }, memberOf: [] },
+    spec: {
+      profile: { displayName: 'Bob Jones', email: 'Bob@Example.com' },
+      memberOf: [],
+    },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -51,7 +57,9 @@ export async function startPlugin(options: {
   const { server } = await startTestBackend({
     features: [
       azureDevOpsSyncPlugin,
-      catalogServiceMock.factory({ entities: options.entities ?? DEMO_ENTITIES }),
+      catalogServiceMock.factory({
+        entities: options.entities ?? DEMO_ENTITIES,
+      }),
       mockServices.database.factory({ knex: options.knex }),
       mockServices.permissions.factory({
         result: options.permission ?? AuthorizeResult.ALLOW,

@@ -2,7 +2,10 @@ import {
   DatabaseService,
   isDatabaseConflictError,
 } from '@backstage/backend-plugin-api';
-import type { Delivery, DeliveryStatus } from '@internal/plugin-azure-devops-sync-common';
+import type {
+  Delivery,
+  DeliveryStatus,
+} from '@internal/plugin-azure-devops-sync-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { InboxDelivery, InboxDeliveryInput, InboxStore } from './InboxStore';
@@ -36,7 +39,9 @@ function toDelivery(row: RawDbInboxRow): Delivery {
     eventType: row.event_type,
     workItemId: row.work_item_id === null ? null : Number(row.work_item_id),
     revision: row.revision === null ? null : Number(row.revision),
-    status: (row.status === 'running' ? 'pending' : row.status) as DeliveryStatus,
+    status: (row.status === 'running'
+      ? 'pending'
+      : row.status) as DeliveryStatus,
     attempts: Number(row.attempts),
     lastError: row.last_error,
     outcome: row.outcome,
@@ -55,7 +60,9 @@ export class DatabaseInboxStore implements InboxStore {
 
   private constructor(private readonly db: Knex) {}
 
-  async accept(input: InboxDeliveryInput): Promise<{ id: string; duplicate: boolean }> {
+  async accept(
+    input: InboxDeliveryInput,
+  ): Promise<{ id: string; duplicate: boolean }> {
     const id = randomUUID();
     try {
       await this.db<RawDbInboxRow>('inbox_deliveries').insert({
@@ -125,18 +132,31 @@ export class DatabaseInboxStore implements InboxStore {
     });
   }
 
-  async finish(id: string, status: 'applied' | 'skipped', outcome: string): Promise<void> {
+  async finish(
+    id: string,
+    status: 'applied' | 'skipped',
+    outcome: string,
+  ): Promise<void> {
     await this.db('inbox_deliveries')
       .where({ id })
       .update({ status, outcome, processed_at: new Date(), last_error: null });
   }
 
-  async retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void> {
+  async retryOrFail(
+    id: string,
+    error: string,
+    retryAt: Date | null,
+  ): Promise<void> {
     await this.db('inbox_deliveries')
       .where({ id })
       .update(
         retryAt
-          ? { status: 'pending', last_error: error, next_attempt_at: retryAt, claimed_by: null }
+          ? {
+              status: 'pending',
+              last_error: error,
+              next_attempt_at: retryAt,
+              claimed_by: null,
+            }
           : { status: 'failed', last_error: error, processed_at: new Date() },
       );
   }
@@ -145,10 +165,17 @@ export class DatabaseInboxStore implements InboxStore {
     return this.db('inbox_deliveries')
       .where({ status: 'running' })
       .andWhere('claimed_at', '<', olderThan)
-      .update({ status: 'pending', claimed_by: null, next_attempt_at: new Date() });
+      .update({
+        status: 'pending',
+        claimed_by: null,
+        next_attempt_at: new Date(),
+      });
   }
 
-  async list(filter: { organizationId: string; status?: DeliveryStatus }): Promise<Delivery[]> {
+  async list(filter: {
+    organizationId: string;
+    status?: DeliveryStatus;
+  }): Promise<Delivery[]> {
     const query = this.db<RawDbInboxRow>('inbox_deliveries')
       .where({ organization_id: filter.organizationId })
       .orderBy('received_at', 'desc')
@@ -159,15 +186,24 @@ export class DatabaseInboxStore implements InboxStore {
   }
 
   async get(id: string): Promise<InboxDelivery | undefined> {
-    const row = await this.db<RawDbInboxRow>('inbox_deliveries').where({ id }).first();
-    return row ? { ...toDelivery(row), payload: JSON.parse(row.payload) } : undefined;
+    const row = await this.db<RawDbInboxRow>('inbox_deliveries')
+      .where({ id })
+      .first();
+    return row
+      ? { ...toDelivery(row), payload: JSON.parse(row.payload) }
+      : undefined;
   }
 
   async replay(id: string): Promise<boolean> {
     const count = await this.db('inbox_deliveries')
       .where({ id })
       .whereIn('status', ['failed', 'skipped'])
-      .update({ status: 'pending', attempts: 0, next_attempt_at: new Date(), last_error: null });
+      .update({
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: new Date(),
+        last_error: null,
+      });
     return count > 0;
   }
 

@@ -136,7 +136,8 @@ function sourceColumns(source: ActivitySource) {
     source_user_ref: source.kind === 'user' ? source.userEntityRef : null,
     source_organization_id:
       source.kind === 'azure-devops' ? source.organizationId : null,
-    source_work_item_id: source.kind === 'azure-devops' ? source.workItemId : null,
+    source_work_item_id:
+      source.kind === 'azure-devops' ? source.workItemId : null,
     source_revision: source.kind === 'azure-devops' ? source.revision : null,
   };
 }
@@ -147,7 +148,10 @@ export class DatabaseIssueStore implements IssueStore {
     database: DatabaseService;
   }): Promise<DatabaseIssueStore> {
     const db = await getMigratedClient(options.database);
-    return new DatabaseIssueStore(db, await DatabaseOutboxStore.create(options));
+    return new DatabaseIssueStore(
+      db,
+      await DatabaseOutboxStore.create(options),
+    );
   }
 
   private constructor(
@@ -155,14 +159,20 @@ export class DatabaseIssueStore implements IssueStore {
     private readonly outbox: DatabaseOutboxStore,
   ) {}
 
-  async list(filter: { entityRef: string; status?: IssueStatus }): Promise<Issue[]> {
+  async list(filter: {
+    entityRef: string;
+    status?: IssueStatus;
+  }): Promise<Issue[]> {
     const query = this.db<RawDbIssueRow>('issues')
       .where({ entity_ref: filter.entityRef })
       .orderBy('last_seen', 'desc')
       .limit(1000);
     if (filter.status) query.andWhere({ status: filter.status });
     const rows = await query;
-    const links = await this.linksOf(this.db, rows.map(r => r.id));
+    const links = await this.linksOf(
+      this.db,
+      rows.map(r => r.id),
+    );
     return rows.map(r => toIssue(r, links.get(r.id) ?? []));
   }
 
@@ -180,7 +190,10 @@ export class DatabaseIssueStore implements IssueStore {
   async listActivity(issueId: string): Promise<ActivityItem[]> {
     const rows = await this.db<RawDbActivityRow>('issue_activity')
       .where({ issue_id: issueId })
-      .orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }]);
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
     return rows.map(toActivity);
   }
 
@@ -196,7 +209,8 @@ export class DatabaseIssueStore implements IssueStore {
       if (isPostgres(tx)) query.forUpdate();
       const row = await query.first();
       if (!row) throw new NotFoundError(`No issue with id ${issueId}`);
-      const statusChanged = change.status !== undefined && change.status !== row.status;
+      const statusChanged =
+        change.status !== undefined && change.status !== row.status;
       const assigneeChanged =
         change.assignee !== undefined && change.assignee !== row.assignee;
       if (!statusChanged && !assigneeChanged) {
@@ -214,31 +228,39 @@ export class DatabaseIssueStore implements IssueStore {
         .update({ ...update, updated_at: tx.fn.now() });
 
       if (statusChanged) {
-        const type: ActivityType =
-          change.status === 'resolved'
-            ? 'set_resolved'
-            : options.regression
-              ? 'regression'
-              : 'set_unresolved';
-        await this.addActivity(issueId, type, options.source, { from: row.status, to: change.status }, tx);
+        let type: ActivityType = 'set_unresolved';
+        if (change.status === 'resolved') type = 'set_resolved';
+        else if (options.regression) type = 'regression';
+        await this.addActivity(
+          issueId,
+          type,
+          options.source,
+          { from: row.status, to: change.status },
+          tx,
+        );
       }
       if (assigneeChanged) {
         await this.addActivity(
           issueId,
           change.assignee ? 'assigned' : 'unassigned',
           options.source,
-          change.assignee ? { assignee: change.assignee, previous: row.assignee } : { previous: row.assignee },
+          change.assignee
+            ? { assignee: change.assignee, previous: row.assignee }
+            : { previous: row.assignee },
           tx,
         );
       }
       const issue = (await this.getIn(tx, issueId))!;
       if (options.outbound) {
         const links = await this.linksOfIssueIn(tx, issueId);
-        const jobs = options.outbound(links.filter(l => !l.broken), {
-          statusChanged,
-          assigneeChanged,
-          issue,
-        });
+        const jobs = options.outbound(
+          links.filter(l => !l.broken),
+          {
+            statusChanged,
+            assigneeChanged,
+            issue,
+          },
+        );
         await this.outbox.enqueue(jobs, tx);
       }
       return { issue, statusChanged, assigneeChanged };
@@ -306,7 +328,9 @@ export class DatabaseIssueStore implements IssueStore {
   }
 
   private async linksOfIssueIn(db: Knex | Knex.Transaction, issueId: string) {
-    const rows = await db<RawDbLinkRow>('issue_links').where({ issue_id: issueId });
+    const rows = await db<RawDbLinkRow>('issue_links').where({
+      issue_id: issueId,
+    });
     return rows.map(toLink);
   }
 
@@ -334,7 +358,13 @@ export class DatabaseIssueStore implements IssueStore {
     return this.db.transaction(async tx => {
       const issue = await tx('issues').where({ id: issueId }).first();
       if (!issue) throw new NotFoundError(`No issue with id ${issueId}`);
-      const activity = await this.addActivity(issueId, 'comment', source, { text }, tx);
+      const activity = await this.addActivity(
+        issueId,
+        'comment',
+        source,
+        { text },
+        tx,
+      );
       if (outbound) {
         const links = await this.linksOfIssueIn(tx, issueId);
         await this.outbox.enqueue(outbound(links.filter(l => !l.broken)), tx);

@@ -119,18 +119,31 @@ export class DatabaseOutboxStore implements OutboxStore {
     });
   }
 
-  async complete(id: string, status: 'done' | 'skipped', outcome: string): Promise<void> {
+  async complete(
+    id: string,
+    status: 'done' | 'skipped',
+    outcome: string,
+  ): Promise<void> {
     await this.db('outbox_jobs')
       .where({ id })
       .update({ status, outcome, finished_at: new Date(), last_error: null });
   }
 
-  async retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void> {
+  async retryOrFail(
+    id: string,
+    error: string,
+    retryAt: Date | null,
+  ): Promise<void> {
     await this.db('outbox_jobs')
       .where({ id })
       .update(
         retryAt
-          ? { status: 'pending', last_error: error, next_attempt_at: retryAt, claimed_by: null }
+          ? {
+              status: 'pending',
+              last_error: error,
+              next_attempt_at: retryAt,
+              claimed_by: null,
+            }
           : { status: 'failed', last_error: error, finished_at: new Date() },
       );
   }
@@ -139,28 +152,42 @@ export class DatabaseOutboxStore implements OutboxStore {
     return this.db('outbox_jobs')
       .where({ status: 'running' })
       .andWhere('claimed_at', '<', olderThan)
-      .update({ status: 'pending', claimed_by: null, next_attempt_at: new Date() });
+      .update({
+        status: 'pending',
+        claimed_by: null,
+        next_attempt_at: new Date(),
+      });
   }
 
   async list(filter: {
     organizationId?: string;
     status?: OutboxJobStatus;
   }): Promise<OutboxJob[]> {
-    const query = this.db<RawDbOutboxRow>('outbox_jobs').orderBy('seq', 'desc').limit(500);
-    if (filter.organizationId) query.where({ organization_id: filter.organizationId });
+    const query = this.db<RawDbOutboxRow>('outbox_jobs')
+      .orderBy('seq', 'desc')
+      .limit(500);
+    if (filter.organizationId)
+      query.where({ organization_id: filter.organizationId });
     if (filter.status) query.where({ status: filter.status });
     return (await query).map(toJob);
   }
 
   async get(id: string): Promise<OutboxJob | undefined> {
-    const row = await this.db<RawDbOutboxRow>('outbox_jobs').where({ id }).first();
+    const row = await this.db<RawDbOutboxRow>('outbox_jobs')
+      .where({ id })
+      .first();
     return row ? toJob(row) : undefined;
   }
 
   async replay(id: string): Promise<boolean> {
     const count = await this.db('outbox_jobs')
       .where({ id, status: 'failed' })
-      .update({ status: 'pending', attempts: 0, next_attempt_at: new Date(), last_error: null });
+      .update({
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: new Date(),
+        last_error: null,
+      });
     return count > 0;
   }
 }

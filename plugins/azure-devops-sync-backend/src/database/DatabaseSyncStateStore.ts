@@ -8,7 +8,9 @@ export class DatabaseSyncStateStore implements SyncStateStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseSyncStateStore> {
-    return new DatabaseSyncStateStore(await getMigratedClient(options.database));
+    return new DatabaseSyncStateStore(
+      await getMigratedClient(options.database),
+    );
   }
 
   private constructor(private readonly db: Knex) {}
@@ -36,12 +38,19 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     revision: number,
   ): Promise<boolean> {
     const row = await this.db('written_revisions')
-      .where({ organization_id: organizationId, work_item_id: workItemId, revision })
+      .where({
+        organization_id: organizationId,
+        work_item_id: workItemId,
+        revision,
+      })
       .first();
     return Boolean(row);
   }
 
-  async lastAppliedRevision(organizationId: string, workItemId: number): Promise<number> {
+  async lastAppliedRevision(
+    organizationId: string,
+    workItemId: number,
+  ): Promise<number> {
     const row = await this.db('work_item_sync_state')
       .where({ organization_id: organizationId, work_item_id: workItemId })
       .first();

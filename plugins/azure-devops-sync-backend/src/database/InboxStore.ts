@@ -1,4 +1,7 @@
-import type { Delivery, DeliveryStatus } from '@internal/plugin-azure-devops-sync-common';
+import type {
+  Delivery,
+  DeliveryStatus,
+} from '@internal/plugin-azure-devops-sync-common';
 
 export interface InboxDeliveryInput {
   organizationId: string;
@@ -15,16 +18,25 @@ export interface InboxDelivery extends Delivery {
 /** Service hook deliveries, stored before they are acknowledged and applied after. */
 export interface InboxStore {
   /** Stores a delivery; `duplicate` when the same (org, event, work item, revision) is stored. */
-  accept(input: InboxDeliveryInput): Promise<{ id: string; duplicate: boolean }>;
+  accept(
+    input: InboxDeliveryInput,
+  ): Promise<{ id: string; duplicate: boolean }>;
   /**
    * Claims runnable deliveries: due, and lowest revision first per work item (no lower revision
    * of the same work item still open).
    */
   claim(worker: string, limit: number): Promise<InboxDelivery[]>;
-  finish(id: string, status: 'applied' | 'skipped', outcome: string): Promise<void>;
+  finish(
+    id: string,
+    status: 'applied' | 'skipped',
+    outcome: string,
+  ): Promise<void>;
   retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void>;
   releaseStale(olderThan: Date): Promise<number>;
-  list(filter: { organizationId: string; status?: DeliveryStatus }): Promise<Delivery[]>;
+  list(filter: {
+    organizationId: string;
+    status?: DeliveryStatus;
+  }): Promise<Delivery[]>;
   get(id: string): Promise<InboxDelivery | undefined>;
   replay(id: string): Promise<boolean>;
   counts(): Promise<Record<string, number>>;

@@ -13,7 +13,12 @@ export interface OutboxJobInput {
   payload: OutboxJobPayload;
 }
 
-export type OutboxJobStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+export type OutboxJobStatus =
+  | 'pending'
+  | 'running'
+  | 'done'
+  | 'skipped'
+  | 'failed';
 
 export interface OutboxJob extends OutboxJobInput {
   id: string;
@@ -34,12 +39,19 @@ export interface OutboxStore {
    * job of the same work item still open). Claimed rows are `running` and owned by `worker`.
    */
   claim(worker: string, limit: number): Promise<OutboxJob[]>;
-  complete(id: string, status: 'done' | 'skipped', outcome: string): Promise<void>;
+  complete(
+    id: string,
+    status: 'done' | 'skipped',
+    outcome: string,
+  ): Promise<void>;
   /** Schedules another try at `retryAt`, or marks the job failed when `retryAt` is null. */
   retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void>;
   /** Running jobs whose worker died (claimed before `olderThan`) go back to pending. */
   releaseStale(olderThan: Date): Promise<number>;
-  list(filter: { organizationId?: string; status?: OutboxJobStatus }): Promise<OutboxJob[]>;
+  list(filter: {
+    organizationId?: string;
+    status?: OutboxJobStatus;
+  }): Promise<OutboxJob[]>;
   get(id: string): Promise<OutboxJob | undefined>;
   replay(id: string): Promise<boolean>;
 }

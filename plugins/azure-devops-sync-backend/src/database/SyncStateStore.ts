@@ -12,7 +12,14 @@ export interface SyncStateStore {
     workItemId: number,
     revision: number,
   ): Promise<boolean>;
-  lastAppliedRevision(organizationId: string, workItemId: number): Promise<number>;
+  lastAppliedRevision(
+    organizationId: string,
+    workItemId: number,
+  ): Promise<number>;
   /** Raises the last applied revision (never lowers it). */
-  markApplied(organizationId: string, workItemId: number, revision: number): Promise<void>;
+  markApplied(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+  ): Promise<void>;
 }

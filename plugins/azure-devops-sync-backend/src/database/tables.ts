@@ -42,7 +42,9 @@ export function toIso(value: Date | string | null | undefined): string | null {
 }
 
 /** Row locks and SKIP LOCKED exist only on PostgreSQL; SQLite serialises writers anyway. */
-export function isPostgres(db: { client: { config: { client?: unknown } } }): boolean {
+export function isPostgres(db: {
+  client: { config: { client?: unknown } };
+}): boolean {
   const client = String(db.client.config.client ?? '');
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
 }

@@ -22,8 +22,8 @@ export class Drainer {
     );
   }
 
-  async drain(): Promise<void> {
-    if (this.stopped) return;
+  drain(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;

@@ -25,7 +25,9 @@ interface FieldChange {
  * status or assignee; a revision our own outbound sync wrote is skipped as an echo.
  */
 export class InboxProcessor {
-  readonly id = `inbox-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly id = `inbox-${process.pid}-${Math.random()
+    .toString(36)
+    .slice(2, 8)}`;
 
   constructor(
     private readonly deps: {
@@ -44,7 +46,10 @@ export class InboxProcessor {
   ) {}
 
   async runOnce(): Promise<number> {
-    const deliveries = await this.deps.inbox.claim(this.id, this.deps.batchSize ?? 20);
+    const deliveries = await this.deps.inbox.claim(
+      this.id,
+      this.deps.batchSize ?? 20,
+    );
     for (const delivery of deliveries) await this.run(delivery);
     return deliveries.length;
   }
@@ -54,15 +59,22 @@ export class InboxProcessor {
     try {
       const result = await this.apply(delivery);
       await inbox.finish(delivery.id, result.status, result.outcome);
-      if (result.status === 'applied') await this.deps.onApplied?.(delivery, result.outcome);
+      if (result.status === 'applied')
+        await this.deps.onApplied?.(delivery, result.outcome);
     } catch (error) {
       const message = describeAdoError(error);
       const retryAt =
         delivery.attempts < (this.deps.maxAttempts ?? 8)
-          ? new Date(Date.now() + retryDelayMs(delivery.attempts, { baseMs: 2000 }))
+          ? new Date(
+              Date.now() + retryDelayMs(delivery.attempts, { baseMs: 2000 }),
+            )
           : null;
       logger.warn(
-        `Delivery ${delivery.id} (${delivery.eventType} #${delivery.workItemId} rev ${delivery.revision}) ${retryAt ? 'will be retried' : 'failed'}: ${message}`,
+        `Delivery ${delivery.id} (${delivery.eventType} #${
+          delivery.workItemId
+        } rev ${delivery.revision}) ${
+          retryAt ? 'will be retried' : 'failed'
+        }: ${message}`,
       );
       await inbox.retryOrFail(delivery.id, message, retryAt);
     }
@@ -71,12 +83,16 @@ export class InboxProcessor {
   private async apply(delivery: InboxDelivery): Promise<Result> {
     const { issues, syncState } = this.deps;
     const { organizationId, workItemId } = delivery;
-    if (workItemId === null) return { status: 'skipped', outcome: 'No work item id in the delivery' };
-    const links = (await issues.linksForWorkItem(organizationId, workItemId)).filter(
-      l => !l.broken || delivery.eventType === 'workitem.restored',
-    );
+    if (workItemId === null)
+      return { status: 'skipped', outcome: 'No work item id in the delivery' };
+    const links = (
+      await issues.linksForWorkItem(organizationId, workItemId)
+    ).filter(l => !l.broken || delivery.eventType === 'workitem.restored');
     if (links.length === 0) {
-      return { status: 'skipped', outcome: `No issue is linked to work item ${workItemId}` };
+      return {
+        status: 'skipped',
+        outcome: `No issue is linked to work item ${workItemId}`,
+      };
     }
     const revision = delivery.revision ?? 0;
     const source: ActivitySource = {
@@ -89,14 +105,25 @@ export class InboxProcessor {
     if (delivery.eventType === 'workitem.deleted') {
       await issues.updateLinks(organizationId, workItemId, { broken: true });
       for (const link of links) {
-        await issues.addActivity(link.issueId, 'unlinked', source, { reason: 'deleted in Azure DevOps' });
+        await issues.addActivity(link.issueId, 'unlinked', source, {
+          reason: 'deleted in Azure DevOps',
+        });
       }
-      return { status: 'applied', outcome: 'Work item deleted: links marked broken' };
+      return {
+        status: 'applied',
+        outcome: 'Work item deleted: links marked broken',
+      };
     }
 
-    if (revision && (await syncState.isWrittenRevision(organizationId, workItemId, revision))) {
+    if (
+      revision &&
+      (await syncState.isWrittenRevision(organizationId, workItemId, revision))
+    ) {
       await syncState.markApplied(organizationId, workItemId, revision);
-      return { status: 'skipped', outcome: `Echo of our own change (revision ${revision})` };
+      return {
+        status: 'skipped',
+        outcome: `Echo of our own change (revision ${revision})`,
+      };
     }
 
     const resource = delivery.payload?.resource ?? {};
@@ -105,55 +132,92 @@ export class InboxProcessor {
       delivery.eventType === 'workitem.updated'
         ? resource.fields ?? {}
         : Object.fromEntries(
-            Object.entries(resource.fields ?? {}).map(([k, v]) => [k, { newValue: v }]),
+            Object.entries(resource.fields ?? {}).map(([k, v]) => [
+              k,
+              { newValue: v },
+            ]),
           );
-    const stale = revision > 0 && revision <= (await syncState.lastAppliedRevision(organizationId, workItemId));
+    const stale =
+      revision > 0 &&
+      revision <=
+        (await syncState.lastAppliedRevision(organizationId, workItemId));
     const outcomes: string[] = [];
 
     const history = changes['System.History']?.newValue;
     if (typeof history === 'string' && history.trim()) {
-      const author = identityEmail(resource.revisedBy) ?? String(resource.revisedBy?.displayName ?? 'Azure DevOps');
+      const author =
+        identityEmail(resource.revisedBy) ??
+        String(resource.revisedBy?.displayName ?? 'Azure DevOps');
       for (const link of links) {
-        await issues.addActivity(link.issueId, 'comment', source, { text: history, author });
+        await issues.addActivity(link.issueId, 'comment', source, {
+          text: history,
+          author,
+        });
       }
       outcomes.push('comment recorded');
     }
 
     if (stale) {
-      outcomes.push(`revision ${revision} is older than the last applied one: status and assignee left alone`);
+      outcomes.push(
+        `revision ${revision} is older than the last applied one: status and assignee left alone`,
+      );
     } else {
       await this.refreshLinks(delivery, changes);
       const config = await this.deps.configs.get(organizationId);
       if (changes['System.AssignedTo'] && config.sync_reverse_assignment) {
-        outcomes.push(await this.assignee(links, changes['System.AssignedTo'], source));
+        outcomes.push(
+          await this.assignee(links, changes['System.AssignedTo'], source),
+        );
       }
       if (changes['System.State'] && config.sync_status_reverse) {
         const projectId =
-          delivery.payload?.resourceContainers?.project?.id ?? links[0].projectId ?? undefined;
+          delivery.payload?.resourceContainers?.project?.id ??
+          links[0].projectId ??
+          undefined;
         const done =
-          config.inbound_done_states[projectId] ?? (await this.defaultDoneStates(organizationId, projectId));
-        outcomes.push(await this.status(links, changes['System.State'], done, source));
+          config.inbound_done_states[projectId] ??
+          (await this.defaultDoneStates(organizationId, projectId));
+        outcomes.push(
+          await this.status(links, changes['System.State'], done, source),
+        );
       }
-      if (revision) await syncState.markApplied(organizationId, workItemId, revision);
+      if (revision)
+        await syncState.markApplied(organizationId, workItemId, revision);
     }
     return {
       status: 'applied',
-      outcome: outcomes.length > 0 ? outcomes.join('; ') : 'Nothing to sync in this change',
+      outcome:
+        outcomes.length > 0
+          ? outcomes.join('; ')
+          : 'Nothing to sync in this change',
     };
   }
 
-  private async refreshLinks(delivery: InboxDelivery, changes: Record<string, FieldChange>) {
+  private async refreshLinks(
+    delivery: InboxDelivery,
+    changes: Record<string, FieldChange>,
+  ) {
     const state = changes['System.State']?.newValue;
     const title = changes['System.Title']?.newValue;
-    await this.deps.issues.updateLinks(delivery.organizationId, delivery.workItemId!, {
-      state: typeof state === 'string' ? state : undefined,
-      title: typeof title === 'string' ? title : undefined,
-    });
+    await this.deps.issues.updateLinks(
+      delivery.organizationId,
+      delivery.workItemId!,
+      {
+        state: typeof state === 'string' ? state : undefined,
+        title: typeof title === 'string' ? title : undefined,
+      },
+    );
   }
 
   /** A failed lookup throws, so the delivery waits for a retry instead of guessing. */
-  private async defaultDoneStates(organizationId: string, projectId?: string): Promise<string[]> {
-    if (!projectId) throw new Error('The delivery names no project, so its done states are unknown');
+  private async defaultDoneStates(
+    organizationId: string,
+    projectId?: string,
+  ): Promise<string[]> {
+    if (!projectId)
+      throw new Error(
+        'The delivery names no project, so its done states are unknown',
+      );
     for (const refresh of [false, true]) {
       const catalog = await this.deps.catalogs.get(organizationId, { refresh });
       const states = catalog.states[projectId];
@@ -174,13 +238,19 @@ export class InboxProcessor {
       done,
     );
     if (action === 'noop') {
-      return `state ${String(change.oldValue ?? '(none)')} → ${String(change.newValue)} changes no status`;
+      return `state ${String(change.oldValue ?? '(none)')} → ${String(
+        change.newValue,
+      )} changes no status`;
     }
     const status = action === 'resolve' ? 'resolved' : 'unresolved';
     let changed = 0;
     for (const link of links) {
       // No outbound jobs: a change that came from ADO is not sent back.
-      const result = await this.deps.issues.applyChange(link.issueId, { status }, { source });
+      const result = await this.deps.issues.applyChange(
+        link.issueId,
+        { status },
+        { source },
+      );
       if (result.statusChanged) changed++;
     }
     return `${action}d ${changed} issue(s)`;
@@ -191,18 +261,28 @@ export class InboxProcessor {
     change: FieldChange,
     source: ActivitySource,
   ): Promise<string> {
-    if (change.newValue === undefined || change.newValue === null || change.newValue === '') {
+    if (
+      change.newValue === undefined ||
+      change.newValue === null ||
+      change.newValue === ''
+    ) {
       let changed = 0;
       for (const link of links) {
-        const result = await this.deps.issues.applyChange(link.issueId, { assignee: null }, { source });
+        const result = await this.deps.issues.applyChange(
+          link.issueId,
+          { assignee: null },
+          { source },
+        );
         if (result.assigneeChanged) changed++;
       }
       return `unassigned ${changed} issue(s)`;
     }
     const email = identityEmail(change.newValue);
-    if (!email) return `no e-mail could be read from the new assignee: issues left unchanged`;
+    if (!email)
+      return `no e-mail could be read from the new assignee: issues left unchanged`;
     const candidates = await this.deps.users.findByEmail(email);
-    if (candidates.length === 0) return `no catalog user has the e-mail ${email}: issues left unchanged`;
+    if (candidates.length === 0)
+      return `no catalog user has the e-mail ${email}: issues left unchanged`;
     const notes: string[] = [];
     let changed = 0;
     for (const link of links) {
@@ -212,17 +292,25 @@ export class InboxProcessor {
       if (this.deps.requireOwnerMembership) {
         user = undefined;
         for (const candidate of candidates) {
-          if (await this.deps.users.isMemberOfOwner(candidate, issue.entityRef)) {
+          if (
+            await this.deps.users.isMemberOfOwner(candidate, issue.entityRef)
+          ) {
             user = candidate;
             break;
           }
         }
       }
       if (!user) {
-        notes.push(`${email} is not a member of the team owning ${issue.entityRef}`);
+        notes.push(
+          `${email} is not a member of the team owning ${issue.entityRef}`,
+        );
         continue;
       }
-      const result = await this.deps.issues.applyChange(issue.id, { assignee: user }, { source });
+      const result = await this.deps.issues.applyChange(
+        issue.id,
+        { assignee: user },
+        { source },
+      );
       if (result.assigneeChanged) changed++;
     }
     return [`assigned ${changed} issue(s)`, ...notes].join('; ');

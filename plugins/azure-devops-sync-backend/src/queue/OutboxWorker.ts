@@ -24,7 +24,9 @@ type Outcome = { status: 'done' | 'skipped'; outcome: string };
  * that honours ADO's Retry-After, and failed visibly after `maxAttempts`.
  */
 export class OutboxWorker {
-  readonly id = `outbox-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly id = `outbox-${process.pid}-${Math.random()
+    .toString(36)
+    .slice(2, 8)}`;
 
   constructor(
     private readonly deps: {
@@ -43,7 +45,10 @@ export class OutboxWorker {
 
   /** Claims and runs one batch; returns how many jobs it ran. */
   async runOnce(): Promise<number> {
-    const jobs = await this.deps.outbox.claim(this.id, this.deps.batchSize ?? 10);
+    const jobs = await this.deps.outbox.claim(
+      this.id,
+      this.deps.batchSize ?? 10,
+    );
     for (const job of jobs) await this.run(job);
     return jobs.length;
   }
@@ -58,7 +63,11 @@ export class OutboxWorker {
       const maxAttempts = this.deps.maxAttempts ?? 8;
       const permanent =
         error instanceof PermanentJobError ||
-        (error instanceof AdoApiError && error.status >= 400 && error.status < 500 && error.status !== 429 && error.status !== 408);
+        (error instanceof AdoApiError &&
+          error.status >= 400 &&
+          error.status < 500 &&
+          error.status !== 429 &&
+          error.status !== 408);
       const retryable = !permanent && job.attempts < maxAttempts;
       const retryAfterMs =
         error instanceof AdoApiError ? error.details.retryAfterMs : undefined;
@@ -66,7 +75,9 @@ export class OutboxWorker {
         ? new Date(Date.now() + retryDelayMs(job.attempts, { retryAfterMs }))
         : null;
       logger.warn(
-        `Outbound ${job.payload.kind} for work item ${job.workItemId} ${retryAt ? 'will be retried' : 'failed'}: ${message}`,
+        `Outbound ${job.payload.kind} for work item ${job.workItemId} ${
+          retryAt ? 'will be retried' : 'failed'
+        }: ${message}`,
       );
       await outbox.retryOrFail(job.id, message, retryAt);
     }
@@ -75,29 +86,50 @@ export class OutboxWorker {
   private async execute(job: OutboxJob): Promise<Outcome> {
     const config = await this.deps.configs.get(job.organizationId);
     const { payload } = job;
-    if (payload.kind === 'status' && Object.keys(config.sync_status_forward).length === 0) {
-      return { status: 'skipped', outcome: 'Status sync to Azure DevOps is off (no project mapping)' };
+    if (
+      payload.kind === 'status' &&
+      Object.keys(config.sync_status_forward).length === 0
+    ) {
+      return {
+        status: 'skipped',
+        outcome: 'Status sync to Azure DevOps is off (no project mapping)',
+      };
     }
     if (payload.kind === 'assignee' && !config.sync_forward_assignment) {
-      return { status: 'skipped', outcome: 'Assignment sync to Azure DevOps is off' };
+      return {
+        status: 'skipped',
+        outcome: 'Assignment sync to Azure DevOps is off',
+      };
     }
     if (payload.kind === 'comment' && !config.sync_comments) {
-      return { status: 'skipped', outcome: 'Comment sync to Azure DevOps is off' };
+      return {
+        status: 'skipped',
+        outcome: 'Comment sync to Azure DevOps is off',
+      };
     }
 
-    const { client } = await this.deps.clients.forOrganization(job.organizationId);
+    const { client } = await this.deps.clients.forOrganization(
+      job.organizationId,
+    );
     const workItem = await client.getWorkItem(job.workItemId);
 
     if (payload.kind === 'status') {
       const projectId = await this.projectIdOf(job.organizationId, workItem);
-      const mapping = projectId ? config.sync_status_forward[projectId] : undefined;
+      const mapping = projectId
+        ? config.sync_status_forward[projectId]
+        : undefined;
       if (!mapping) {
         return {
           status: 'skipped',
-          outcome: `No status mapping for project ${workItem.fields['System.TeamProject'] ?? 'unknown'}`,
+          outcome: `No status mapping for project ${
+            workItem.fields['System.TeamProject'] ?? 'unknown'
+          }`,
         };
       }
-      const target = payload.status === 'resolved' ? mapping.on_resolve : mapping.on_unresolve;
+      const target =
+        payload.status === 'resolved'
+          ? mapping.on_resolve
+          : mapping.on_unresolve;
       if (workItem.fields['System.State'] === target) {
         return { status: 'skipped', outcome: `Already in state ${target}` };
       }
@@ -110,18 +142,25 @@ export class OutboxWorker {
     if (payload.kind === 'assignee') {
       const current = identityEmail(workItem.fields['System.AssignedTo']);
       if (!payload.userEntityRef) {
-        if (!current) return { status: 'skipped', outcome: 'Already unassigned' };
-        await this.write(client, job, [{ op: 'remove', path: '/fields/System.AssignedTo' }]);
+        if (!current)
+          return { status: 'skipped', outcome: 'Already unassigned' };
+        await this.write(client, job, [
+          { op: 'remove', path: '/fields/System.AssignedTo' },
+        ]);
         return { status: 'done', outcome: 'Unassigned' };
       }
       const profile = await this.deps.users.profile(payload.userEntityRef);
       if (!profile?.email) {
-        throw new PermanentJobError(`${payload.userEntityRef} has no e-mail in the catalog`);
+        throw new PermanentJobError(
+          `${payload.userEntityRef} has no e-mail in the catalog`,
+        );
       }
       const adoUser = await client.findUserByEmail(profile.email);
       const mail = adoUser?.mailAddress || adoUser?.principalName;
       if (!mail) {
-        throw new PermanentJobError(`No Azure DevOps user with e-mail ${profile.email}`);
+        throw new PermanentJobError(
+          `No Azure DevOps user with e-mail ${profile.email}`,
+        );
       }
       if (current === mail.toLowerCase()) {
         return { status: 'skipped', outcome: `Already assigned to ${mail}` };
@@ -143,7 +182,11 @@ export class OutboxWorker {
   }
 
   /** PATCHes the work item and remembers the revision, so its delivery is known as our echo. */
-  private async write(client: AdoClient, job: OutboxJob, ops: AdoJsonPatchOp[]) {
+  private async write(
+    client: AdoClient,
+    job: OutboxJob,
+    ops: AdoJsonPatchOp[],
+  ) {
     const updated = await client.updateWorkItem(job.workItemId, ops);
     await this.deps.syncState.recordWrittenRevision(
       job.organizationId,
@@ -153,8 +196,14 @@ export class OutboxWorker {
     );
     const fields = updated.fields ?? {};
     await this.deps.issues.updateLinks(job.organizationId, job.workItemId, {
-      state: typeof fields['System.State'] === 'string' ? fields['System.State'] : undefined,
-      title: typeof fields['System.Title'] === 'string' ? fields['System.Title'] : undefined,
+      state:
+        typeof fields['System.State'] === 'string'
+          ? fields['System.State']
+          : undefined,
+      title:
+        typeof fields['System.Title'] === 'string'
+          ? fields['System.Title']
+          : undefined,
     });
   }
 
@@ -163,7 +212,9 @@ export class OutboxWorker {
     organizationId: string,
     workItem: AdoWorkItem,
   ): Promise<string | undefined> {
-    const name = String(workItem.fields['System.TeamProject'] ?? '').toLowerCase();
+    const name = String(
+      workItem.fields['System.TeamProject'] ?? '',
+    ).toLowerCase();
     const catalog = await this.deps.catalogs.get(organizationId);
     return catalog.projects.find(p => p.name.toLowerCase() === name)?.id;
   }

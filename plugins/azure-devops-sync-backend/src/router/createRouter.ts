@@ -10,7 +10,12 @@ import { OrgConfigService } from '../service/OrgConfigService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { translateAdoErrors } from './adoErrors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
+import { EventStore } from '../database/EventStore';
 import { deliveriesRouter } from './deliveries';
+import { eventsRouter } from './events';
+import { issuesRouter } from './issues';
 import { issueActionsRouter } from './issueActions';
 import { organizationsRouter } from './organizations';
 import { orgConfigRouter } from './orgConfig';
@@ -29,16 +34,19 @@ export interface RouterOptions {
   issues: IssueStore;
   users: UserDirectory;
   linker: WorkItemLinker;
+  events: EventStore;
+  catalog: CatalogService;
+  eventsService?: EventsService;
   /** Wakes the inbox processor. */
   onDeliveryAccepted: () => void;
   /** Wakes the outbox worker. */
   onJobQueued: () => void;
-  /** Routers owned elsewhere (events, issue reads), mounted after the JSON parser. */
-  extraRouters?: express.Router[];
 }
 
 /** The plugin's HTTP API; one router per resource. Errors go to Backstage's error middleware. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const router = Router();
 
   // The webhook reads its own raw body (for its own limit and messages), so it comes first.
@@ -50,6 +58,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }),
   );
 
+  // Event batches have their own, larger body limit.
+  router.use(eventsRouter(options));
   router.use(express.json({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -65,7 +75,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       onReplayJob: options.onJobQueued,
     }),
   );
-  for (const extra of options.extraRouters ?? []) router.use(extra);
+  router.use(issuesRouter(options));
   router.use(translateAdoErrors);
 
   return router;

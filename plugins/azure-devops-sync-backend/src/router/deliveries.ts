@@ -12,7 +12,9 @@ const deliveryFilter = z.object({
   status: z.enum(['pending', 'applied', 'skipped', 'failed']).optional(),
 });
 const jobFilter = z.object({
-  status: z.enum(['pending', 'running', 'done', 'skipped', 'failed']).optional(),
+  status: z
+    .enum(['pending', 'running', 'done', 'skipped', 'failed'])
+    .optional(),
 });
 
 /** The delivery log and outbound job log, with replay; admin only. */
@@ -35,15 +37,20 @@ export function deliveriesRouter(deps: {
     await deps.authorizer.require(req, azureDevOpsSyncDeliveryManagePermission);
     const { status } = parseInput(deliveryFilter, req.query, 'query');
     await requireOrganization(req.params.id);
-    res.json({ items: await deps.inbox.list({ organizationId: req.params.id, status }) });
+    res.json({
+      items: await deps.inbox.list({ organizationId: req.params.id, status }),
+    });
   });
 
   router.post('/deliveries/:id/replay', async (req, res) => {
     await deps.authorizer.require(req, azureDevOpsSyncDeliveryManagePermission);
     const delivery = await deps.inbox.get(req.params.id);
-    if (!delivery) throw new NotFoundError(`No delivery with id ${req.params.id}`);
+    if (!delivery)
+      throw new NotFoundError(`No delivery with id ${req.params.id}`);
     if (!(await deps.inbox.replay(delivery.id))) {
-      throw new ConflictError(`Delivery ${delivery.id} is ${delivery.status}; only failed or skipped deliveries can be replayed`);
+      throw new ConflictError(
+        `Delivery ${delivery.id} is ${delivery.status}; only failed or skipped deliveries can be replayed`,
+      );
     }
     deps.onReplayDelivery();
     res.status(202).json({ id: delivery.id, status: 'pending' });
@@ -53,15 +60,20 @@ export function deliveriesRouter(deps: {
     await deps.authorizer.require(req, azureDevOpsSyncDeliveryManagePermission);
     const { status } = parseInput(jobFilter, req.query, 'query');
     await requireOrganization(req.params.id);
-    res.json({ items: await deps.outbox.list({ organizationId: req.params.id, status }) });
+    res.json({
+      items: await deps.outbox.list({ organizationId: req.params.id, status }),
+    });
   });
 
   router.post('/jobs/:id/replay', async (req, res) => {
     await deps.authorizer.require(req, azureDevOpsSyncDeliveryManagePermission);
     const job = await deps.outbox.get(req.params.id);
-    if (!job) throw new NotFoundError(`No outbound job with id ${req.params.id}`);
+    if (!job)
+      throw new NotFoundError(`No outbound job with id ${req.params.id}`);
     if (!(await deps.outbox.replay(job.id))) {
-      throw new ConflictError(`Job ${job.id} is ${job.status}; only failed jobs can be replayed`);
+      throw new ConflictError(
+        `Job ${job.id} is ${job.status}; only failed jobs can be replayed`,
+      );
     }
     deps.onReplayJob();
     res.status(202).json({ id: job.id, status: 'pending' });

@@ -7,7 +7,10 @@ import { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { IssueStore } from '../database/IssueStore';
-import { outboundJobsForChange, outboundJobsForComment } from '../sync/outboundJobs';
+import {
+  outboundJobsForChange,
+  outboundJobsForComment,
+} from '../sync/outboundJobs';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { principalRef, RouteAuthorizer } from './permissions';
@@ -23,7 +26,9 @@ const patchSchema = z
     message: 'give status and/or assignee',
   });
 
-const commentSchema = z.object({ text: z.string().trim().min(1).max(10_000) }).strict();
+const commentSchema = z
+  .object({ text: z.string().trim().min(1).max(10_000) })
+  .strict();
 
 const linkSchema = z.union([
   z
@@ -60,8 +65,13 @@ export function issueActionsRouter(deps: {
 }) {
   const router = Router();
 
-  const actor = async (req: Request): Promise<ActivitySource & { kind: 'user' }> => {
-    const credentials = await deps.authorizer.require(req, azureDevOpsSyncIssueUpdatePermission);
+  const actor = async (
+    req: Request,
+  ): Promise<ActivitySource & { kind: 'user' }> => {
+    const credentials = await deps.authorizer.require(
+      req,
+      azureDevOpsSyncIssueUpdatePermission,
+    );
     return { kind: 'user', userEntityRef: principalRef(credentials) };
   };
   const requireIssue = async (id: string) => {
@@ -77,7 +87,9 @@ export function issueActionsRouter(deps: {
     if (body.assignee) {
       const profile = await deps.users.profile(body.assignee);
       if (!profile) {
-        throw new InputError(`${body.assignee} is not a User entity in the catalog`);
+        throw new InputError(
+          `${body.assignee} is not a User entity in the catalog`,
+        );
       }
     }
     const result = await deps.issues.applyChange(req.params.id, body, {
@@ -93,9 +105,13 @@ export function issueActionsRouter(deps: {
     const { text } = parseInput(commentSchema, req.body, 'comment');
     const issue = await requireIssue(req.params.id);
     const author =
-      (await deps.users.profile(source.userEntityRef))?.displayName ?? source.userEntityRef;
-    const activity = await deps.issues.addComment(issue.id, text, source, links =>
-      outboundJobsForComment(links, issue.id, text, author),
+      (await deps.users.profile(source.userEntityRef))?.displayName ??
+      source.userEntityRef;
+    const activity = await deps.issues.addComment(
+      issue.id,
+      text,
+      source,
+      links => outboundJobsForComment(links, issue.id, text, author),
     );
     deps.onQueued();
     res.status(201).json(activity);
@@ -107,8 +123,18 @@ export function issueActionsRouter(deps: {
     const issue = await requireIssue(req.params.id);
     const result =
       'create' in body
-        ? await deps.linker.createAndLink(issue, body.organizationId, body.create, source)
-        : await deps.linker.linkExisting(issue, body.organizationId, body.workItemId, source);
+        ? await deps.linker.createAndLink(
+            issue,
+            body.organizationId,
+            body.create,
+            source,
+          )
+        : await deps.linker.linkExisting(
+            issue,
+            body.organizationId,
+            body.workItemId,
+            source,
+          );
     res.status(result.created ? 201 : 200).json(await requireIssue(issue.id));
   });
 

@@ -49,13 +49,17 @@ export function webhooksRouter(deps: {
         throw new InputError('The delivery has no eventType');
       }
       if (typeof collectionId !== 'string' || !collectionId) {
-        throw new InputError('The delivery has no resourceContainers.collection.id');
+        throw new InputError(
+          'The delivery has no resourceContainers.collection.id',
+        );
       }
       if (!HANDLED_EVENT_TYPES.has(eventType)) {
         res.status(200).json({ status: 'ignored', eventType });
         return;
       }
-      const organization = await deps.organizations.getByExternalId(collectionId);
+      const organization = await deps.organizations.getByExternalId(
+        collectionId,
+      );
       if (!organization) throw new InputError('Integration does not exist.');
       const secret = req.get('shared-secret');
       if (!sharedSecretMatches(secret, organization.subscription.secret)) {
@@ -64,7 +68,9 @@ export function webhooksRouter(deps: {
 
       const { workItemId, revision } = deliveryKey(eventType, payload.resource);
       if (workItemId === null) {
-        throw new InputError('The delivery has no work item id (resource.workItemId)');
+        throw new InputError(
+          'The delivery has no work item id (resource.workItemId)',
+        );
       }
       let accepted: { id: string; duplicate: boolean };
       try {
@@ -76,7 +82,9 @@ export function webhooksRouter(deps: {
           revision,
           payload,
         });
-        await deps.organizations.update(organization.id, { lastDeliveryAt: new Date() });
+        await deps.organizations.update(organization.id, {
+          lastDeliveryAt: new Date(),
+        });
       } catch (error) {
         // 503 makes ADO retry soon; any other failure would put the hook on probation.
         throw new ServiceUnavailableError(
@@ -86,7 +94,10 @@ export function webhooksRouter(deps: {
       deps.onAccepted();
       res
         .status(200)
-        .json({ status: accepted.duplicate ? 'duplicate' : 'accepted', id: accepted.id });
+        .json({
+          status: accepted.duplicate ? 'duplicate' : 'accepted',
+          id: accepted.id,
+        });
     },
   );
 
@@ -94,8 +105,12 @@ export function webhooksRouter(deps: {
 }
 
 function toInt(value: unknown): number | null {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1
+  const n =
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' &&
+    Number.isInteger(n) &&
+    n >= 0 &&
+    n <= 2 ** 31 - 1
     ? n
     : null;
 }

@@ -40,7 +40,10 @@ export function readPluginSettings(config: Config): PluginSettings {
       sync?.getOptionalString('webhookBaseUrl') ??
       config.getString('backend.baseUrl')
     ).replace(/\/+$/, ''),
-    appBaseUrl: (config.getOptionalString('app.baseUrl') ?? '').replace(/\/+$/, ''),
+    appBaseUrl: (config.getOptionalString('app.baseUrl') ?? '').replace(
+      /\/+$/,
+      '',
+    ),
     timeoutMs: sync?.getOptionalNumber('client.timeoutMs') ?? 30_000,
     maxAttempts: sync?.getOptionalNumber('client.maxAttempts') ?? 5,
     concurrency: sync?.getOptionalNumber('client.concurrency') ?? 8,

@@ -32,7 +32,8 @@ export class UserDirectory {
     const profile = (entity.spec as any)?.profile ?? {};
     return {
       email: typeof profile.email === 'string' ? profile.email : undefined,
-      displayName: profile.displayName ?? entity.metadata.title ?? entity.metadata.name,
+      displayName:
+        profile.displayName ?? entity.metadata.title ?? entity.metadata.name,
     };
   }
 
@@ -44,12 +45,19 @@ export class UserDirectory {
       await this.credentials(),
     );
     return items
-      .filter(e => String((e.spec as any)?.profile?.email ?? '').toLowerCase() === wanted)
+      .filter(
+        e =>
+          String((e.spec as any)?.profile?.email ?? '').toLowerCase() ===
+          wanted,
+      )
       .map(e => stringifyEntityRef(e));
   }
 
   /** Whether the user is a member of a group that owns the entity (the reference's team rule). */
-  async isMemberOfOwner(userEntityRef: string, entityRef: string): Promise<boolean> {
+  async isMemberOfOwner(
+    userEntityRef: string,
+    entityRef: string,
+  ): Promise<boolean> {
     const [user, entity] = await Promise.all([
       this.getEntity(userEntityRef),
       this.getEntity(entityRef),
@@ -62,14 +70,28 @@ export class UserDirectory {
     );
     const owner = (entity.spec as any)?.owner;
     if (typeof owner === 'string') {
-      owners.add(stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' })));
+      owners.add(
+        stringifyEntityRef(
+          parseEntityRef(owner, {
+            defaultKind: 'group',
+            defaultNamespace: entity.metadata.namespace ?? 'default',
+          }),
+        ),
+      );
     }
     if (owners.has(stringifyEntityRef(user))) return true;
     const groups = (user.relations ?? [])
       .filter(r => r.type === RELATION_MEMBER_OF)
       .map(r => r.targetRef);
     for (const name of ((user.spec as any)?.memberOf ?? []) as string[]) {
-      groups.push(stringifyEntityRef(parseEntityRef(name, { defaultKind: 'group', defaultNamespace: user.metadata.namespace ?? 'default' })));
+      groups.push(
+        stringifyEntityRef(
+          parseEntityRef(name, {
+            defaultKind: 'group',
+            defaultNamespace: user.metadata.namespace ?? 'default',
+          }),
+        ),
+      );
     }
     return groups.some(g => owners.has(g));
   }

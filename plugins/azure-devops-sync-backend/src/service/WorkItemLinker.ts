@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { ActivitySource, Issue } from '@internal/plugin-azure-devops-sync-common';
+import type {
+  ActivitySource,
+  Issue,
+} from '@internal/plugin-azure-devops-sync-common';
 import { AdoApiError, ruleValidationErrors } from '../api/errors';
 import type { AdoWorkItem } from '../api/types';
 import { workItemUrl } from '../api/urls';
@@ -40,7 +43,9 @@ export class WorkItemLinker {
     workItemId: number,
     source: ActivitySource,
   ) {
-    const { client, organization } = await this.deps.clients.forOrganization(organizationId);
+    const { client, organization } = await this.deps.clients.forOrganization(
+      organizationId,
+    );
     let workItem: AdoWorkItem;
     try {
       workItem = await client.getWorkItem(workItemId);
@@ -52,7 +57,13 @@ export class WorkItemLinker {
       }
       throw error;
     }
-    return this.link(issue, organizationId, organization.domainName, workItem, source);
+    return this.link(
+      issue,
+      organizationId,
+      organization.domainName,
+      workItem,
+      source,
+    );
   }
 
   async createAndLink(
@@ -67,33 +78,56 @@ export class WorkItemLinker {
       p => p.id.toLowerCase() === wanted || p.name.toLowerCase() === wanted,
     );
     if (!project) {
-      throw new InputError(`Project ${input.project} does not exist in this Azure DevOps organization`);
+      throw new InputError(
+        `Project ${input.project} does not exist in this Azure DevOps organization`,
+      );
     }
     const description =
-      input.description ?? issueDescriptionMarkdown(issue, this.entityPageUrl(issue.entityRef));
+      input.description ??
+      issueDescriptionMarkdown(issue, this.entityPageUrl(issue.entityRef));
     const ops = createWorkItemOps({
       title: workItemTitle(input.title || issue.title),
       descriptionHtml: markdownToHtml(description),
       areaPath: input.areaPath,
       tags: input.tags,
     });
-    const { client, organization } = await this.deps.clients.forOrganization(organizationId);
+    const { client, organization } = await this.deps.clients.forOrganization(
+      organizationId,
+    );
     let workItem: AdoWorkItem;
     try {
-      workItem = await client.createWorkItem(project.id, input.workItemType, ops);
+      workItem = await client.createWorkItem(
+        project.id,
+        input.workItemType,
+        ops,
+      );
     } catch (error) {
       const rules = ruleValidationErrors(error);
       if (rules.length > 0) {
         throw new InputError(
-          `Azure DevOps refused the work item: ${rules.map(r => `${r.fieldReferenceName}: ${r.errorMessage}`).join('; ')}`,
+          `Azure DevOps refused the work item: ${rules
+            .map(r => `${r.fieldReferenceName}: ${r.errorMessage}`)
+            .join('; ')}`,
         );
       }
-      if (error instanceof AdoApiError && error.status >= 400 && error.status < 500) {
-        throw new InputError(`Azure DevOps refused the work item: ${error.message}`);
+      if (
+        error instanceof AdoApiError &&
+        error.status >= 400 &&
+        error.status < 500
+      ) {
+        throw new InputError(
+          `Azure DevOps refused the work item: ${error.message}`,
+        );
       }
       throw error;
     }
-    return this.link(issue, organizationId, organization.domainName, workItem, source);
+    return this.link(
+      issue,
+      organizationId,
+      organization.domainName,
+      workItem,
+      source,
+    );
   }
 
   private async link(
@@ -105,9 +139,13 @@ export class WorkItemLinker {
   ) {
     const fields = workItem.fields ?? {};
     const projectName = String(fields['System.TeamProject'] ?? '');
-    const catalog = await this.deps.catalogs.get(organizationId).catch(() => undefined);
+    const catalog = await this.deps.catalogs
+      .get(organizationId)
+      .catch(() => undefined);
     const projectId =
-      catalog?.projects.find(p => p.name.toLowerCase() === projectName.toLowerCase())?.id ?? null;
+      catalog?.projects.find(
+        p => p.name.toLowerCase() === projectName.toLowerCase(),
+      )?.id ?? null;
     const result = await this.deps.issues.addLink(
       {
         issueId: issue.id,
@@ -119,7 +157,9 @@ export class WorkItemLinker {
         projectId,
         projectName: projectName || null,
         workItemType: fields['System.WorkItemType'] ?? null,
-        displayName: `${fields['System.AreaPath'] ?? projectName}#${workItem.id}`,
+        displayName: `${fields['System.AreaPath'] ?? projectName}#${
+          workItem.id
+        }`,
       },
       source,
     );
@@ -128,6 +168,8 @@ export class WorkItemLinker {
 
   private entityPageUrl(entityRef: string): string {
     const { kind, namespace, name } = parseEntityRef(entityRef);
-    return `${this.deps.appBaseUrl}/catalog/${namespace}/${kind.toLowerCase()}/${name}`;
+    return `${
+      this.deps.appBaseUrl
+    }/catalog/${namespace}/${kind.toLowerCase()}/${name}`;
   }
 }

@@ -7,7 +7,9 @@ export function identityEmail(value: unknown): string | undefined {
   if (typeof value === 'string') {
     const match = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value.trim());
     if (match) return match[1].toLowerCase();
-    return /^[^<>\s]+@[^<>\s]+$/.test(value.trim()) ? value.trim().toLowerCase() : undefined;
+    return /^[^<>\s]+@[^<>\s]+$/.test(value.trim())
+      ? value.trim().toLowerCase()
+      : undefined;
   }
   if (value && typeof value === 'object') {
     const ref = value as Record<string, unknown>;
@@ -30,5 +32,7 @@ const HTML_ESCAPES: Record<string, string> = {
 /** The reference's comment body, with the text HTML-escaped (ADO renders History as HTML). */
 export function outboundCommentBody(authorName: string, text: string): string {
   const escape = (s: string) => s.replace(/[&<>"']/g, c => HTML_ESCAPES[c]);
-  return `${escape(authorName)} wrote:\n\n<blockquote>${escape(text)}</blockquote>`;
+  return `${escape(authorName)} wrote:\n\n<blockquote>${escape(
+    text,
+  )}</blockquote>`;
 }

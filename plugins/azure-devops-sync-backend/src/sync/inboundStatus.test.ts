@@ -22,18 +22,26 @@ describe('inboundStatusAction (reference truth table, flips fixed)', () => {
 
   it('honours per-project done states (only Closed counts)', () => {
     expect(inboundStatusAction('Active', 'Resolved', ['Closed'])).toBe('noop');
-    expect(inboundStatusAction('Resolved', 'Closed', ['Closed'])).toBe('resolve');
+    expect(inboundStatusAction('Resolved', 'Closed', ['Closed'])).toBe(
+      'resolve',
+    );
   });
 });
 
 describe('identityEmail', () => {
   it.each([
     ['lauryn <lauryn@example.com>', 'lauryn@example.com'],
-    ['Jamal Hartnett <Fabrikamfiber4@hotmail.com>', 'fabrikamfiber4@hotmail.com'],
+    [
+      'Jamal Hartnett <Fabrikamfiber4@hotmail.com>',
+      'fabrikamfiber4@hotmail.com',
+    ],
     ['bob@example.com', 'bob@example.com'],
     ['Jamal Hartnett', undefined],
     ['', undefined],
-    [{ uniqueName: 'Alice@Example.com', displayName: 'Alice' }, 'alice@example.com'],
+    [
+      { uniqueName: 'Alice@Example.com', displayName: 'Alice' },
+      'alice@example.com',
+    ],
     [{ mailAddress: 'dan@example.com' }, 'dan@example.com'],
     [{ displayName: 'No Mail' }, undefined],
     [42, undefined],
@@ -44,7 +52,9 @@ describe('identityEmail', () => {
 
 describe('outboundCommentBody', () => {
   it("keeps the reference's format and escapes HTML", () => {
-    expect(outboundCommentBody('Alice Smith', 'Fixed in <b>v2</b> & "soon"')).toBe(
+    expect(
+      outboundCommentBody('Alice Smith', 'Fixed in <b>v2</b> & "soon"'),
+    ).toBe(
       'Alice Smith wrote:\n\n<blockquote>Fixed in &lt;b&gt;v2&lt;/b&gt; &amp; &quot;soon&quot;</blockquote>',
     );
   });

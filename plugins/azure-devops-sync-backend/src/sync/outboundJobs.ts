@@ -24,7 +24,10 @@ export function outboundJobsForChange(
       jobs.push({ ...base, payload: { kind: 'status', status: issue.status } });
     }
     if (change.assigneeChanged) {
-      jobs.push({ ...base, payload: { kind: 'assignee', userEntityRef: issue.assignee } });
+      jobs.push({
+        ...base,
+        payload: { kind: 'assignee', userEntityRef: issue.assignee },
+      });
     }
   }
   return jobs;

@@ -9,7 +9,10 @@ export function workItemTitle(title: string): string {
 }
 
 /** The default description: the issue's summary and a link back to its entity page. */
-export function issueDescriptionMarkdown(issue: Issue, entityPageUrl: string): string {
+export function issueDescriptionMarkdown(
+  issue: Issue,
+  entityPageUrl: string,
+): string {
   return [
     `Backstage issue: [${issue.shortId}](${entityPageUrl})`,
     '',
@@ -37,14 +40,32 @@ export function createWorkItemOps(input: {
   tags?: string[];
 }): AdoJsonPatchOp[] {
   const ops: AdoJsonPatchOp[] = [];
-  if (input.title) ops.push({ op: 'add', path: '/fields/System.Title', value: input.title });
+  if (input.title)
+    ops.push({ op: 'add', path: '/fields/System.Title', value: input.title });
   if (input.descriptionHtml) {
-    ops.push({ op: 'add', path: '/fields/System.Description', value: input.descriptionHtml });
-    ops.push({ op: 'add', path: '/fields/System.History', value: input.descriptionHtml });
+    ops.push({
+      op: 'add',
+      path: '/fields/System.Description',
+      value: input.descriptionHtml,
+    });
+    ops.push({
+      op: 'add',
+      path: '/fields/System.History',
+      value: input.descriptionHtml,
+    });
   }
-  if (input.areaPath) ops.push({ op: 'add', path: '/fields/System.AreaPath', value: input.areaPath });
+  if (input.areaPath)
+    ops.push({
+      op: 'add',
+      path: '/fields/System.AreaPath',
+      value: input.areaPath,
+    });
   if (input.tags && input.tags.length > 0) {
-    ops.push({ op: 'add', path: '/fields/System.Tags', value: input.tags.join('; ') });
+    ops.push({
+      op: 'add',
+      path: '/fields/System.Tags',
+      value: input.tags.join('; '),
+    });
   }
   return ops;
 }

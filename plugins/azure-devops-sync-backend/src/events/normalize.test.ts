@@ -1,0 +1,184 @@
+import {
+  canonicalEntityRef,
+  EVENT_LIMITS,
+  normalizeEvent,
+  normalizeEventBody,
+} from './normalize';
+
+const NOW = new Date('2026-11-26T00:00:00Z');
+const ENTITY = 'component:default/payments-api';
+
+function ok(value: Record<string, unknown>) {
+  const result = normalizeEvent({ entityRef: ENTITY, ...value }, 'event', NOW);
+  if (!('event' in result)) throw new Error(result.error);
+  return result.event;
+}
+
+function error(value: unknown) {
+  const result = normalizeEvent(value, 'event', NOW);
+  if ('event' in result) throw new Error('expected an error');
+  return result.error;
+}
+
+describe('normalizeEvent', () => {
+  it('fills defaults', () => {
+    const event = ok({ message: 'hello' });
+    expect(event).toMatchObject({
+      type: 'error',
+      level: 'error',
+      platform: 'other',
+      timestamp: NOW.toISOString(),
+      message: 'hello',
+      title: 'hello',
+      tags: [],
+    });
+    expect(event.eventId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('reads timestamps as ISO or epoch seconds, and clamps the far future', () => {
+    expect(ok({ timestamp: 1795000000.5 }).timestamp).toBe(
+      '2026-11-18T11:06:40.500Z',
+    );
+    expect(ok({ timestamp: '2026-11-20T10:00:00' }).timestamp).toBe(
+      '2026-11-20T10:00:00.000Z',
+    );
+    expect(ok({ timestamp: '2026-11-20T12:00:00+02:00' }).timestamp).toBe(
+      '2026-11-20T10:00:00.000Z',
+    );
+    expect(ok({ timestamp: '2030-01-01T00:00:00Z' }).timestamp).toBe(
+      NOW.toISOString(),
+    );
+    expect(error({ entityRef: ENTITY, timestamp: -5 })).toMatch(
+      /^event\.timestamp:/,
+    );
+  });
+
+  it('reads message strings and objects, levels case-insensitively', () => {
+    expect(
+      ok({ message: { formatted: 'Hi bob', message: 'Hi %s' }, level: 'WARN' }),
+    ).toMatchObject({
+      message: 'Hi bob',
+      messageTemplate: 'Hi %s',
+      level: 'warning',
+    });
+    expect(ok({ logentry: { message: 'x' } })).toMatchObject({ message: 'x' });
+    expect(error({ entityRef: ENTITY, level: 'loud' })).toMatch(
+      /^event\.level: expected one of/,
+    );
+  });
+
+  it('trims long strings and bounds tags and frames', () => {
+    const event = ok({
+      message: 'm'.repeat(20000),
+      tags: Object.fromEntries(
+        Array.from({ length: 150 }, (_, i) => [`k${i}`, i]),
+      ),
+      exception: {
+        values: [
+          {
+            type: 'E',
+            stacktrace: {
+              frames: Array.from({ length: 400 }, (_, i) => ({
+                function: `f${i}`,
+              })),
+            },
+          },
+        ],
+      },
+    });
+    if (event.type !== 'error') throw new Error();
+    expect(event.message).toHaveLength(EVENT_LIMITS.message);
+    expect(event.tags).toHaveLength(EVENT_LIMITS.tags);
+    expect(event.tags[0]).toEqual(['k0', '0']);
+    const frames = event.exceptions[0].frames;
+    expect(frames).toHaveLength(EVENT_LIMITS.frames);
+    expect(frames[frames.length - 1].function).toBe('f399');
+  });
+
+  it('accepts tags as pairs and exception as a list', () => {
+    const event = ok({
+      tags: [['browser', 'Firefox']],
+      exception: [{ type: 'E', value: 'v' }],
+    });
+    expect(event.tags).toEqual([['browser', 'Firefox']]);
+    expect(event.type === 'error' && event.title).toBe('E: v');
+  });
+
+  it('normalizes transactions', () => {
+    const event = ok({
+      type: 'transaction',
+      transaction: '/pay',
+      start_timestamp: '2026-11-20T10:00:00Z',
+      timestamp: '2026-11-20T10:00:00.125Z',
+      contexts: { trace: { op: 'http.server', status: 'ok' } },
+      spans: [{ op: 'db', description: 'select 1', span_id: 's1' }],
+    });
+    expect(event).toMatchObject({
+      type: 'transaction',
+      durationMs: 125,
+      op: 'http.server',
+      status: 'ok',
+      spans: [
+        {
+          spanId: 's1',
+          op: 'db',
+          hash: expect.stringMatching(/^[0-9a-f]{16}$/),
+        },
+      ],
+    });
+    expect(
+      error({
+        entityRef: ENTITY,
+        type: 'transaction',
+        transaction: 't',
+        start_timestamp: 10,
+        timestamp: 5,
+      }),
+    ).toBe('event.timestamp: earlier than start_timestamp');
+  });
+
+  it('names the invalid field and the entity it was for', () => {
+    expect(
+      normalizeEvent(
+        { entityRef: 'Component:Payments-API', release: 'a\nb' },
+        'events[2]',
+        NOW,
+      ),
+    ).toEqual({
+      error: 'events[2].release: not a valid release name',
+      entityRef: ENTITY,
+    });
+    expect(error({ entityRef: 'no-kind' })).toMatch(
+      /^event\.entityRef: not an entity ref/,
+    );
+    expect(
+      error({ entityRef: ENTITY, contexts: { big: { x: 'y'.repeat(20000) } } }),
+    ).toMatch(/^event\.contexts: larger than/);
+    expect(error({ entityRef: ENTITY, fingerprint: 'x' })).toMatch(
+      /^event\.fingerprint:/,
+    );
+  });
+
+  it('canonicalizes entity refs', () => {
+    expect(canonicalEntityRef('Component:Payments-API')).toBe(ENTITY);
+  });
+});
+
+describe('normalizeEventBody', () => {
+  it('checks every event of a batch and keeps positions', () => {
+    const result = normalizeEventBody(
+      [
+        { entityRef: ENTITY, message: 'a' },
+        { entityRef: ENTITY, level: 1 },
+        { entityRef: ENTITY, message: 'b' },
+        'x',
+      ],
+      NOW,
+    );
+    expect(result.positions).toEqual([0, 2]);
+    expect(result.errors.map(e => e.message)).toEqual([
+      'events[1].level: Expected string, received number',
+      'events[3]: expected an event object',
+    ]);
+  });
+});
