@@ -201,9 +201,9 @@ async function main() {
     await check(
       "adding a project mapping offers that project's own states and saves",
       async () => {
-        const add = page.getByRole('combobox', {
-          name: 'Add Azure DevOps Project',
-        });
+        const add = page
+          .getByLabel('Add Azure DevOps Project')
+          .and(page.locator('input'));
         await add.click();
         await add.fill('Paym');
         await page
@@ -236,7 +236,11 @@ async function main() {
           20_000,
         );
         await page.reload();
-        await page.getByText('Committed').first().waitFor({ timeout: 60_000 });
+        // After a reload the stored mapping is what the card shows.
+        const unresolveAfter = page.getByLabel('When unresolved: Payments');
+        await unresolveAfter.waitFor({ timeout: 60_000 });
+        const shown = await unresolveAfter.inputValue();
+        if (shown !== 'Committed') throw new Error(`after reload the row shows ${shown}`);
         await page.screenshot({
           path: join(ARTIFACTS, 'entity-card-saved.png'),
           fullPage: true,
