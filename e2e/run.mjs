@@ -240,7 +240,8 @@ async function main() {
         const unresolveAfter = page.getByLabel('When unresolved: Payments');
         await unresolveAfter.waitFor({ timeout: 60_000 });
         const shown = await unresolveAfter.inputValue();
-        if (shown !== 'Committed') throw new Error(`after reload the row shows ${shown}`);
+        if (shown !== 'Committed')
+          throw new Error(`after reload the row shows ${shown}`);
         await page.screenshot({
           path: join(ARTIFACTS, 'entity-card-saved.png'),
           fullPage: true,
@@ -287,6 +288,163 @@ async function main() {
           throw new Error(
             `last delivery was not accepted: ${JSON.stringify(last)}`,
           );
+        }
+      },
+    );
+
+    await check(
+      'status and assignee flow both ways between an issue and its work item',
+      async () => {
+        const emulatorAuth = `Basic ${Buffer.from(':demo-pat').toString(
+          'base64',
+        )}`;
+        const wiql = await fetch(
+          `${EMULATOR}/fabrikam/Payments/_apis/wit/wiql?api-version=7.1`,
+          {
+            method: 'POST',
+            headers: {
+              Authorization: emulatorAuth,
+              'Content-Type': 'application/json',
+            },
+            body: JSON.stringify({
+              query:
+                "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' ORDER BY [System.Id]",
+            }),
+          },
+        ).then(r => r.json());
+        const workItemId = wiql.workItems[0].id;
+        const workItem = () =>
+          fetch(
+            `${EMULATOR}/fabrikam/_apis/wit/workitems/${workItemId}?api-version=7.1`,
+            {
+              headers: { Authorization: emulatorAuth },
+            },
+          ).then(r => r.json());
+
+        const saved = await api('/events', {
+          method: 'POST',
+          body: JSON.stringify({
+            entityRef: 'component:default/payments-api',
+            level: 'error',
+            exception: {
+              values: [
+                {
+                  type: 'TypeError',
+                  value:
+                    "Cannot read properties of undefined (reading 'amount')",
+                  stacktrace: {
+                    frames: [
+                      {
+                        filename: 'src/charge.ts',
+                        module: 'charge',
+                        function: 'capture',
+                        lineno: 42,
+                        in_app: true,
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          }),
+        });
+        if (saved.status !== 201)
+          throw new Error(
+            `POST /events: ${saved.status} ${JSON.stringify(saved.body)}`,
+          );
+        const issueId = saved.body.items[0].issueId;
+
+        const put = await api(`/organizations/${organization.id}/config`, {
+          method: 'PUT',
+          body: JSON.stringify({
+            sync_status_reverse: true,
+            sync_reverse_assignment: true,
+            sync_forward_assignment: true,
+          }),
+        });
+        if (put.status !== 200)
+          throw new Error(
+            `PUT config: ${put.status} ${JSON.stringify(put.body)}`,
+          );
+        const linked = await api(`/issues/${issueId}/links`, {
+          method: 'POST',
+          body: JSON.stringify({ organizationId: organization.id, workItemId }),
+        });
+        if (linked.status !== 201)
+          throw new Error(
+            `link: ${linked.status} ${JSON.stringify(linked.body)}`,
+          );
+
+        // ADO → Backstage: a user closes and reassigns the work item in ADO.
+        const edit = await fetch(
+          `${EMULATOR}/_admin/fabrikam/workitems/${workItemId}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              as: 'carol@example.com',
+              fields: {
+                'System.State': 'Done',
+                'System.AssignedTo': 'bob@example.com',
+              },
+            }),
+          },
+        );
+        if (!edit.ok)
+          throw new Error(`emulator edit: ${edit.status} ${await edit.text()}`);
+        await waitFor(
+          'the issue to follow the work item',
+          async () => {
+            const { body } = await api(`/issues/${issueId}`);
+            return (
+              body?.status === 'resolved' &&
+              body?.assignee === 'user:default/bob'
+            );
+          },
+          30_000,
+        );
+
+        // Backstage → ADO: reopening the issue moves the work item to the mapped state.
+        const reopened = await api(`/issues/${issueId}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ status: 'unresolved' }),
+        });
+        if (reopened.status !== 200)
+          throw new Error(
+            `PATCH: ${reopened.status} ${JSON.stringify(reopened.body)}`,
+          );
+        await waitFor(
+          'the work item to follow the issue',
+          async () => {
+            return (await workItem()).fields['System.State'] === 'Committed';
+          },
+          30_000,
+        );
+        // Our own write comes back as a delivery: recognised as an echo, not applied again.
+        await waitFor(
+          'the echo to be recognised',
+          async () => {
+            const { body } = await api(
+              `/organizations/${organization.id}/deliveries?status=skipped`,
+            );
+            return body?.items?.some(
+              d => d.workItemId === workItemId && /Echo/.test(d.outcome ?? ''),
+            );
+          },
+          30_000,
+        );
+        const activity = await api(`/issues/${issueId}/activity`);
+        const kinds = activity.body.items.map(
+          a => `${a.type}:${a.source.kind}`,
+        );
+        for (const expected of [
+          'linked:user',
+          'set_resolved:azure-devops',
+          'assigned:azure-devops',
+          'set_unresolved:user',
+        ]) {
+          if (!kinds.includes(expected))
+            throw new Error(`activity lacks ${expected}: ${kinds.join(', ')}`);
         }
       },
     );

@@ -53,6 +53,8 @@ export async function startPlugin(options: {
   config?: JsonObject;
   withCredential?: boolean;
   entities?: Entity[];
+  /** `integrations.azure`; a dev.azure.com PAT when absent. */
+  integrations?: JsonObject[];
 }): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
@@ -69,14 +71,15 @@ export async function startPlugin(options: {
           backend: { baseUrl: 'http://localhost:7007' },
           integrations: {
             azure:
-              options.withCredential === false
+              options.integrations ??
+              (options.withCredential === false
                 ? []
                 : [
                     {
                       host: 'dev.azure.com',
                       credentials: [{ personalAccessToken: TEST_PAT }],
                     },
-                  ],
+                  ]),
           },
           azureDevOpsSync: {
             webhookBaseUrl: 'https://backstage.example.com',

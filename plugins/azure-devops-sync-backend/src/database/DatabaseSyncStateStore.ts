@@ -32,6 +32,20 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       .ignore();
   }
 
+  async forgetWrittenRevision(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+  ): Promise<void> {
+    await this.db('written_revisions')
+      .where({
+        organization_id: organizationId,
+        work_item_id: workItemId,
+        revision,
+      })
+      .delete();
+  }
+
   async isWrittenRevision(
     organizationId: string,
     workItemId: number,

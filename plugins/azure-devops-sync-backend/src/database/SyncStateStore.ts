@@ -7,6 +7,12 @@ export interface SyncStateStore {
     revision: number,
     fields: string[],
   ): Promise<void>;
+  /** Drops a revision recorded ahead of a write that then failed. */
+  forgetWrittenRevision(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+  ): Promise<void>;
   isWrittenRevision(
     organizationId: string,
     workItemId: number,

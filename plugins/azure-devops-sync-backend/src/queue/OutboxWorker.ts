@@ -66,8 +66,8 @@ export class OutboxWorker {
         (error instanceof AdoApiError &&
           error.status >= 400 &&
           error.status < 500 &&
-          error.status !== 429 &&
-          error.status !== 408);
+          // 408/429: later; 409/412: the item changed since we read it, read it again.
+          ![408, 409, 412, 429].includes(error.status));
       const retryable = !permanent && job.attempts < maxAttempts;
       const retryAfterMs =
         error instanceof AdoApiError ? error.details.retryAfterMs : undefined;
@@ -133,7 +133,7 @@ export class OutboxWorker {
       if (workItem.fields['System.State'] === target) {
         return { status: 'skipped', outcome: `Already in state ${target}` };
       }
-      await this.write(client, job, [
+      await this.write(client, job, workItem, [
         { op: 'replace', path: '/fields/System.State', value: target },
       ]);
       return { status: 'done', outcome: `State set to ${target}` };
@@ -144,7 +144,7 @@ export class OutboxWorker {
       if (!payload.userEntityRef) {
         if (!current)
           return { status: 'skipped', outcome: 'Already unassigned' };
-        await this.write(client, job, [
+        await this.write(client, job, workItem, [
           { op: 'remove', path: '/fields/System.AssignedTo' },
         ]);
         return { status: 'done', outcome: 'Unassigned' };
@@ -165,13 +165,13 @@ export class OutboxWorker {
       if (current === mail.toLowerCase()) {
         return { status: 'skipped', outcome: `Already assigned to ${mail}` };
       }
-      await this.write(client, job, [
+      await this.write(client, job, workItem, [
         { op: 'replace', path: '/fields/System.AssignedTo', value: mail },
       ]);
       return { status: 'done', outcome: `Assigned to ${mail}` };
     }
 
-    await this.write(client, job, [
+    await this.write(client, job, workItem, [
       {
         op: 'add',
         path: '/fields/System.History',
@@ -181,28 +181,57 @@ export class OutboxWorker {
     return { status: 'done', outcome: 'Comment added' };
   }
 
-  /** PATCHes the work item and remembers the revision, so its delivery is known as our echo. */
+  /**
+   * PATCHes the work item as exactly the next revision (a json-patch `test` on `/rev`), recorded
+   * as ours *before* the call: ADO may deliver the resulting service hook before the PATCH even
+   * answers, and that delivery must already be known as our echo.
+   */
   private async write(
     client: AdoClient,
     job: OutboxJob,
+    current: AdoWorkItem,
     ops: AdoJsonPatchOp[],
   ) {
-    const updated = await client.updateWorkItem(job.workItemId, ops);
-    await this.deps.syncState.recordWrittenRevision(
+    const { syncState } = this.deps;
+    const fields = ops.map(op => op.path.replace('/fields/', ''));
+    const expected = current.rev + 1;
+    await syncState.recordWrittenRevision(
       job.organizationId,
       job.workItemId,
-      updated.rev,
-      ops.map(op => op.path.replace('/fields/', '')),
+      expected,
+      fields,
     );
-    const fields = updated.fields ?? {};
+    let updated: AdoWorkItem;
+    try {
+      updated = await client.updateWorkItem(job.workItemId, [
+        { op: 'test', path: '/rev', value: current.rev },
+        ...ops,
+      ]);
+    } catch (error) {
+      await syncState.forgetWrittenRevision(
+        job.organizationId,
+        job.workItemId,
+        expected,
+      );
+      throw error;
+    }
+    if (updated.rev !== expected) {
+      await syncState.recordWrittenRevision(
+        job.organizationId,
+        job.workItemId,
+        updated.rev,
+        fields,
+      );
+    }
+    const after = updated.fields ?? {};
     await this.deps.issues.updateLinks(job.organizationId, job.workItemId, {
       state:
-        typeof fields['System.State'] === 'string'
-          ? fields['System.State']
+        typeof after['System.State'] === 'string'
+          ? after['System.State']
           : undefined,
       title:
-        typeof fields['System.Title'] === 'string'
-          ? fields['System.Title']
+        typeof after['System.Title'] === 'string'
+          ? after['System.Title']
           : undefined,
     });
   }

@@ -92,12 +92,10 @@ export function webhooksRouter(deps: {
         );
       }
       deps.onAccepted();
-      res
-        .status(200)
-        .json({
-          status: accepted.duplicate ? 'duplicate' : 'accepted',
-          id: accepted.id,
-        });
+      res.status(200).json({
+        status: accepted.duplicate ? 'duplicate' : 'accepted',
+        id: accepted.id,
+      });
     },
   );
 

@@ -1,0 +1,384 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  createEmulator,
+  Emulator,
+  RunningEmulator,
+} from '@internal/ado-emulator';
+import { setupServer } from 'msw/node';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  fixture,
+  registerMswHooksAllowingLocal,
+} from '../__testUtils__/fakeAdo';
+import { startPlugin } from '../__testUtils__/startPlugin';
+
+jest.setTimeout(90_000);
+
+// msw wraps fetch so requests to the emulator on 127.0.0.1 pass jest's network guard.
+const msw = setupServer();
+registerMswHooksAllowingLocal(msw);
+const databases = createTestDatabases();
+const user = mockCredentials.user.header();
+const PAT_AUTH = `Basic ${Buffer.from(':demo-pat').toString('base64')}`;
+
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+describe.each(databases.eachSupportedId())(
+  'two-way sync with the emulator (%s)',
+  databaseId => {
+    let emulator: Emulator;
+    let running: RunningEmulator;
+
+    beforeEach(async () => {
+      emulator = createEmulator({ deliveryRetryDelaysMs: [50, 100, 200] });
+      running = await emulator.listen(0, '127.0.0.1');
+    });
+    afterEach(async () => {
+      await running.close();
+    });
+
+    async function setup() {
+      const host = new URL(running.url).host;
+      const server = await startPlugin({
+        knex: await databases.init(databaseId),
+        config: {},
+        integrations: [
+          { host, credentials: [{ personalAccessToken: 'demo-pat' }] },
+        ],
+      });
+      const api = request(server);
+      const connected = await api
+        .post('/api/azure-devops-sync/organizations')
+        .set('Authorization', user)
+        .send({ name: `${running.url}/fabrikam/` });
+      expect(connected.status).toBe(201);
+      const organizationId: string = connected.body.id;
+      // ADO would call the public webhookBaseUrl; point the hook at this test server instead.
+      const port = (server.address() as AddressInfo).port;
+      const sub = emulator.state
+        .org('fabrikam')!
+        .subscriptions.get(connected.body.subscription.id)!;
+      sub.consumerInputs.url = `http://127.0.0.1:${port}/api/azure-devops-sync/webhooks/workitem`;
+
+      await api
+        .put(`/api/azure-devops-sync/organizations/${organizationId}/config`)
+        .set('Authorization', user)
+        .send({
+          sync_status_reverse: true,
+          sync_reverse_assignment: true,
+          sync_forward_assignment: true,
+          sync_comments: true,
+        })
+        .expect(200);
+      const saved = await api
+        .post('/api/azure-devops-sync/events')
+        .set('Authorization', user)
+        .send({
+          entityRef: 'component:default/payments-api',
+          exception: {
+            values: [
+              {
+                type: 'TypeError',
+                value: 'amount is undefined',
+                stacktrace: {
+                  frames: [
+                    { module: 'charge', function: 'capture', in_app: true },
+                  ],
+                },
+              },
+            ],
+          },
+        });
+      expect(saved.status).toBe(201);
+      const issueId: string = saved.body.items[0].issueId;
+
+      // A Payments (Scrum) bug: New → Approved → Committed → Done.
+      const wiql = await fetch(
+        `${running.url}/fabrikam/Payments/_apis/wit/wiql`,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: PAT_AUTH,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({
+            query:
+              "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug'",
+          }),
+        },
+      ).then(r => r.json());
+      const workItemId: number = wiql.workItems[0].id;
+      await api
+        .post(`/api/azure-devops-sync/issues/${issueId}/links`)
+        .set('Authorization', user)
+        .send({ organizationId, workItemId })
+        .expect(201);
+
+      const editInAdo = async (
+        fields: Record<string, unknown>,
+        as = 'carol@example.com',
+      ) => {
+        const res = await fetch(
+          `${running.url}/_admin/fabrikam/workitems/${workItemId}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ as, fields }),
+          },
+        );
+        expect(res.status).toBe(200);
+        await emulator.whenDeliveriesIdle();
+      };
+      const issue = async () =>
+        (
+          await api
+            .get(`/api/azure-devops-sync/issues/${issueId}`)
+            .set('Authorization', user)
+        ).body;
+      const activity = async () =>
+        (
+          await api
+            .get(`/api/azure-devops-sync/issues/${issueId}/activity`)
+            .set('Authorization', user)
+        ).body.items as any[];
+      const deliveries = async () =>
+        (
+          await api
+            .get(
+              `/api/azure-devops-sync/organizations/${organizationId}/deliveries`,
+            )
+            .set('Authorization', user)
+        ).body.items as any[];
+      const workItem = () =>
+        emulator.state.org('fabrikam')!.workItems.get(workItemId)!;
+      return {
+        api,
+        organizationId,
+        issueId,
+        workItemId,
+        editInAdo,
+        issue,
+        activity,
+        deliveries,
+        workItem,
+      };
+    }
+
+    it('applies an ADO close and reassignment to the linked issue, recording ADO as the source', async () => {
+      const t = await setup();
+      await t.editInAdo({
+        'System.State': 'Done',
+        'System.AssignedTo': 'bob@example.com',
+      });
+      const issue = await eventually('the inbound change', async () => {
+        const i = await t.issue();
+        return i.status === 'resolved' && i.assignee ? i : undefined;
+      });
+      // Bob's catalog e-mail is Bob@Example.com: matched case-insensitively.
+      expect(issue.assignee).toBe('user:default/bob');
+      expect(issue.links[0]).toMatchObject({
+        workItemId: t.workItemId,
+        state: 'Done',
+      });
+      const fromAdo = (await t.activity()).filter(
+        a => a.source.kind === 'azure-devops',
+      );
+      expect(fromAdo.map(a => a.type).sort()).toEqual([
+        'assigned',
+        'set_resolved',
+      ]);
+      expect(fromAdo[0].source).toMatchObject({
+        organizationId: t.organizationId,
+        workItemId: t.workItemId,
+        revision: t.workItem().rev,
+      });
+
+      // Unassigned in ADO → unassigned here.
+      await t.editInAdo({ 'System.AssignedTo': null });
+      await eventually(
+        'the unassignment',
+        async () => (await t.issue()).assignee === null,
+      );
+    });
+
+    it('does not reopen a resolved issue on a move between two not-done states', async () => {
+      const t = await setup();
+      await t.editInAdo({ 'System.State': 'Done' });
+      await eventually(
+        'resolve',
+        async () => (await t.issue()).status === 'resolved',
+      );
+      await t.editInAdo({ 'System.State': 'Removed' });
+      await eventually(
+        'unresolve',
+        async () => (await t.issue()).status === 'unresolved',
+      );
+      await t.api
+        .patch(`/api/azure-devops-sync/issues/${t.issueId}`)
+        .set('Authorization', user)
+        .send({ status: 'resolved' })
+        .expect(200);
+      // Removed → Approved: neither is done; the reference would have unresolved here.
+      await t.editInAdo({ 'System.State': 'Approved' });
+      await eventually('the delivery to be processed', async () =>
+        (
+          await t.deliveries()
+        ).some(d => d.revision === t.workItem().rev && d.status !== 'pending'),
+      );
+      expect((await t.issue()).status).toBe('resolved');
+    });
+
+    it('writes status to ADO by the project mapping and skips the echo of its own write', async () => {
+      const t = await setup();
+      const catalog = await t.api
+        .get(`/api/azure-devops-sync/organizations/${t.organizationId}/config`)
+        .set('Authorization', user);
+      const payments = catalog.body.fields[0].addDropdown.items.find(
+        (p: any) => p.label === 'Payments',
+      );
+      await t.api
+        .put(`/api/azure-devops-sync/organizations/${t.organizationId}/config`)
+        .set('Authorization', user)
+        .send({
+          sync_status_forward: {
+            [payments.value]: { on_resolve: 'Done', on_unresolve: 'Committed' },
+          },
+        })
+        .expect(200);
+
+      await t.api
+        .patch(`/api/azure-devops-sync/issues/${t.issueId}`)
+        .set('Authorization', user)
+        .send({ status: 'resolved' })
+        .expect(200);
+      await eventually(
+        'the outbound write',
+        async () => t.workItem().fields['System.State'] === 'Done',
+      );
+      await emulator.whenDeliveriesIdle();
+      const echo = await eventually('the echo', async () =>
+        (
+          await t.deliveries()
+        ).find(d => d.revision === t.workItem().rev && d.status === 'skipped'),
+      );
+      expect(echo.outcome).toMatch(/Echo of our own change/);
+      // The same identity's next, real change is applied.
+      await t.editInAdo(
+        { 'System.State': 'Committed' },
+        'backstage-sync@example.com',
+      );
+      await eventually(
+        'the real change',
+        async () => (await t.issue()).status === 'unresolved',
+      );
+      // Inbound changes are not sent back: the work item stays where ADO put it.
+      expect(t.workItem().fields['System.State']).toBe('Committed');
+    });
+
+    it('sends assignee and comments to ADO', async () => {
+      const t = await setup();
+      await t.api
+        .patch(`/api/azure-devops-sync/issues/${t.issueId}`)
+        .set('Authorization', user)
+        .send({ assignee: 'user:default/alice' })
+        .expect(200);
+      await eventually('the assignment in ADO', async () =>
+        String(t.workItem().fields['System.AssignedTo'] ?? '').includes(
+          'alice@example.com',
+        ),
+      );
+      await t.api
+        .post(`/api/azure-devops-sync/issues/${t.issueId}/comments`)
+        .set('Authorization', user)
+        .send({ text: 'Fixed in <v2>' })
+        .expect(201);
+      await eventually('the comment in ADO', async () =>
+        String(t.workItem().fields['System.History'] ?? '').includes(
+          '<blockquote>Fixed in &lt;v2&gt;</blockquote>',
+        ),
+      );
+      const unknown = await t.api
+        .patch(`/api/azure-devops-sync/issues/${t.issueId}`)
+        .set('Authorization', user)
+        .send({ assignee: 'user:default/nobody' });
+      expect(unknown.status).toBe(400);
+    });
+
+    it('acknowledges duplicates once and ignores revisions older than the last applied one', async () => {
+      const t = await setup();
+      const sub = [
+        ...emulator.state.org('fabrikam')!.subscriptions.values(),
+      ][0];
+      const secret = String(sub.consumerInputs.httpHeaders).replace(
+        /^Shared-Secret:/,
+        '',
+      );
+      const orgs = await t.api
+        .get('/api/azure-devops-sync/organizations')
+        .set('Authorization', user);
+      const config = await t.api
+        .get(`/api/azure-devops-sync/organizations/${t.organizationId}/config`)
+        .set('Authorization', user);
+      const paymentsId = config.body.fields[0].addDropdown.items.find(
+        (p: any) => p.label === 'Payments',
+      ).value;
+      const base = t.workItem().rev;
+      // The real capture's shape, re-addressed to this organization and work item.
+      const delivery = (rev: number, from: string, to: string) => {
+        const d = fixture('hook-workitem-updated.json');
+        d.resourceContainers.collection.id = orgs.body.items[0].externalId;
+        d.resourceContainers.project.id = paymentsId;
+        d.resource.workItemId = t.workItemId;
+        d.resource.rev = rev;
+        d.resource.fields = {
+          'System.State': { oldValue: from, newValue: to },
+        };
+        return d;
+      };
+      const post = (body: unknown) =>
+        t.api
+          .post('/api/azure-devops-sync/webhooks/workitem')
+          .set('Shared-Secret', secret)
+          .send(body as object);
+
+      // Delivered out of order: the later revision first.
+      expect(
+        (await post(delivery(base + 2, 'Committed', 'Done'))).body.status,
+      ).toBe('accepted');
+      await eventually(
+        'resolve',
+        async () => (await t.issue()).status === 'resolved',
+      );
+      expect(
+        (await post(delivery(base + 1, 'Approved', 'Committed'))).body.status,
+      ).toBe('accepted');
+      expect(
+        (await post(delivery(base + 2, 'Committed', 'Done'))).body.status,
+      ).toBe('duplicate');
+      await eventually('the late delivery to be processed', async () =>
+        (await t.deliveries()).every(d => d.status !== 'pending'),
+      );
+      expect((await t.issue()).status).toBe('resolved');
+      const resolutions = (await t.activity()).filter(
+        a => a.type === 'set_resolved',
+      );
+      expect(resolutions).toHaveLength(1);
+      const late = (await t.deliveries()).find(d => d.revision === base + 1)!;
+      expect(late.outcome).toMatch(/older than the last applied/);
+    });
+  },
+);
