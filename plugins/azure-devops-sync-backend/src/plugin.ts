@@ -141,6 +141,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
             users,
             linker: new WorkItemLinker({
               issues,
+              configs,
               clients,
               catalogs,
               appBaseUrl: settings.appBaseUrl,

@@ -38,7 +38,11 @@ export const DEMO_ENTITIES: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'payments-api', namespace: 'default' },
+    metadata: {
+      name: 'payments-api',
+      namespace: 'default',
+      annotations: { 'dev.azure.com/project': 'Payments' },
+    },
     spec: { type: 'service', lifecycle: 'production', owner: 'team-payments' },
     relations: [{ type: 'ownedBy', targetRef: 'group:default/team-payments' }],
   },
@@ -53,12 +57,19 @@ export async function startPlugin(options: {
   config?: JsonObject;
   withCredential?: boolean;
   entities?: Entity[];
+  /** Run the scheduled tasks (queue sweep, hook check) once at start-up, as after a restart. */
+  runScheduledTasksOnStart?: boolean;
   /** `integrations.azure`; a dev.azure.com PAT when absent. */
   integrations?: JsonObject[];
 }): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
       azureDevOpsSyncPlugin,
+      mockServices.scheduler.factory({
+        includeInitialDelayedTasksOnStartup:
+          options.runScheduledTasksOnStart ?? false,
+        skipTaskRunOnStartup: !options.runScheduledTasksOnStart,
+      }),
       catalogServiceMock.factory({
         entities: options.entities ?? DEMO_ENTITIES,
       }),
@@ -68,6 +79,7 @@ export async function startPlugin(options: {
       }),
       mockServices.rootConfig.factory({
         data: {
+          app: { baseUrl: 'http://localhost:3000' },
           backend: { baseUrl: 'http://localhost:7007' },
           integrations: {
             azure:

@@ -65,6 +65,35 @@ export class DatabaseOrgConfigStore implements OrgConfigStore {
       return readConfig(tx, organizationId);
     });
   }
+
+  async getCreateDefaults(
+    organizationId: string,
+    entityRef: string,
+  ): Promise<{ projectId: string; workItemType: string } | undefined> {
+    const row = await this.db('create_defaults')
+      .where({ organization_id: organizationId, entity_ref: entityRef })
+      .first();
+    return row
+      ? { projectId: row.project_id, workItemType: row.work_item_type }
+      : undefined;
+  }
+
+  async setCreateDefaults(
+    organizationId: string,
+    entityRef: string,
+    defaults: { projectId: string; workItemType: string },
+  ): Promise<void> {
+    await this.db('create_defaults')
+      .insert({
+        organization_id: organizationId,
+        entity_ref: entityRef,
+        project_id: defaults.projectId,
+        work_item_type: defaults.workItemType,
+        updated_at: new Date(),
+      })
+      .onConflict(['organization_id', 'entity_ref'])
+      .merge(['project_id', 'work_item_type', 'updated_at']);
+  }
 }
 
 async function readConfig(

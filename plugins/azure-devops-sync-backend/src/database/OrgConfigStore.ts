@@ -25,4 +25,15 @@ export interface OrgConfigStore {
     update: OrganizationConfigUpdate,
     updatedBy?: string,
   ): Promise<OrganizationConfigValues>;
+
+  /** The project and work item type last used to create a work item for the entity. */
+  getCreateDefaults(
+    organizationId: string,
+    entityRef: string,
+  ): Promise<{ projectId: string; workItemType: string } | undefined>;
+  setCreateDefaults(
+    organizationId: string,
+    entityRef: string,
+    defaults: { projectId: string; workItemType: string },
+  ): Promise<void>;
 }

@@ -53,13 +53,11 @@ describe.each(databases.eachSupportedId())(
 
     async function setup() {
       const host = new URL(running.url).host;
-      const server = await startPlugin({
-        knex: await databases.init(databaseId),
-        config: {},
-        integrations: [
-          { host, credentials: [{ personalAccessToken: 'demo-pat' }] },
-        ],
-      });
+      const knex = await databases.init(databaseId);
+      const integrations = [
+        { host, credentials: [{ personalAccessToken: 'demo-pat' }] },
+      ];
+      const server = await startPlugin({ knex, config: {}, integrations });
       const api = request(server);
       const connected = await api
         .post('/api/azure-devops-sync/organizations')
@@ -167,6 +165,8 @@ describe.each(databases.eachSupportedId())(
         emulator.state.org('fabrikam')!.workItems.get(workItemId)!;
       return {
         api,
+        knex,
+        integrations,
         organizationId,
         issueId,
         workItemId,
@@ -379,6 +379,141 @@ describe.each(databases.eachSupportedId())(
       expect(resolutions).toHaveLength(1);
       const late = (await t.deliveries()).find(d => d.revision === base + 1)!;
       expect(late.outcome).toMatch(/older than the last applied/);
+    });
+
+    it('creates a work item from the create form and remembers its choices', async () => {
+      const t = await setup();
+      const entityRef = 'component:default/payments-api';
+      const form = await t.api
+        .get(
+          `/api/azure-devops-sync/organizations/${t.organizationId}/create-config`,
+        )
+        .query({ entityRef })
+        .set('Authorization', user);
+      expect(form.status).toBe(200);
+      const payments = form.body.projects.find(
+        (p: any) => p.label === 'Payments',
+      );
+      // The entity's dev.azure.com/project annotation picks the default project.
+      expect(form.body.defaults).toEqual({
+        project: payments.value,
+        workItemType: 'Bug',
+      });
+      const types = form.body.workItemTypes[payments.value].map(
+        (c: any) => c.value,
+      );
+      expect(types).toEqual(
+        expect.arrayContaining(['Bug', 'Product Backlog Item', 'Task']),
+      );
+      expect(types).not.toContain('Code Review Request');
+
+      const link = (create: object) =>
+        t.api
+          .post(`/api/azure-devops-sync/issues/${t.issueId}/links`)
+          .set('Authorization', user)
+          .send({ organizationId: t.organizationId, create });
+      const missing = await link({ project: '', workItemType: 'Bug' });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toContain('Project is required.');
+      expect(
+        (await link({ project: 'Nope', workItemType: 'Bug' })).status,
+      ).toBe(400);
+
+      const created = await link({ project: 'Payments', workItemType: 'Task' });
+      expect(created.status).toBe(201);
+      const added = created.body.links.find(
+        (l: any) => l.workItemId !== t.workItemId,
+      );
+      expect(added.url).toBe(
+        `${running.url}/fabrikam/_workitems/edit/${added.workItemId}`,
+      );
+      const item = emulator.state
+        .org('fabrikam')!
+        .workItems.get(added.workItemId)!;
+      expect(item.fields['System.Title']).toBe(
+        'TypeError: amount is undefined',
+      );
+      expect(item.fields['System.WorkItemType']).toBe('Task');
+      const description = String(item.fields['System.Description']);
+      expect(description).toMatch(/^<p>/);
+      expect(description).toContain(
+        'href="http://localhost:3000/catalog/default/component/payments-api"',
+      );
+
+      const again = await t.api
+        .get(
+          `/api/azure-devops-sync/organizations/${t.organizationId}/create-config`,
+        )
+        .query({ entityRef })
+        .set('Authorization', user);
+      expect(again.body.defaults).toEqual({
+        project: payments.value,
+        workItemType: 'Task',
+      });
+    });
+
+    it('skips status sync, visibly, when the project has no mapping', async () => {
+      const t = await setup();
+      const before = t.workItem().fields['System.State'];
+      await t.api
+        .patch(`/api/azure-devops-sync/issues/${t.issueId}`)
+        .set('Authorization', user)
+        .send({ status: 'resolved' })
+        .expect(200);
+      const skipped = await eventually('the skipped job', async () => {
+        const jobs = await t.api
+          .get(
+            `/api/azure-devops-sync/organizations/${t.organizationId}/jobs?status=skipped`,
+          )
+          .set('Authorization', user);
+        return jobs.body.items.find((j: any) => j.payload.kind === 'status');
+      });
+      expect(skipped.outcome).toMatch(/no project mapping/);
+      expect(t.workItem().fields['System.State']).toBe(before);
+    });
+
+    it('runs a job queued before a restart, exactly once', async () => {
+      const t = await setup();
+      // Queued, and then the backend died before running it.
+      await t.knex('outbox_jobs').insert({
+        id: 'job-before-crash',
+        seq: 1,
+        organization_id: t.organizationId,
+        work_item_id: t.workItemId,
+        issue_id: t.issueId,
+        kind: 'comment',
+        payload: JSON.stringify({
+          kind: 'comment',
+          text: 'survives restarts',
+          authorName: 'Alice',
+        }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: new Date(),
+      });
+      // The restarted backend's start-up sweep runs it.
+      const restarted = request(
+        await startPlugin({
+          knex: t.knex,
+          integrations: t.integrations,
+          runScheduledTasksOnStart: true,
+        }),
+      );
+      const job = await eventually('the job to run', async () => {
+        const jobs = await restarted
+          .get(
+            `/api/azure-devops-sync/organizations/${t.organizationId}/jobs?status=done`,
+          )
+          .set('Authorization', user);
+        return jobs.body.items.find((j: any) => j.id === 'job-before-crash');
+      });
+      expect(job.attempts).toBe(1);
+      const comments = t
+        .workItem()
+        .comments.filter((c: any) =>
+          String(c.text).includes('survives restarts'),
+        );
+      expect(comments).toHaveLength(1);
     });
   },
 );

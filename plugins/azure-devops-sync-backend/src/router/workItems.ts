@@ -1,7 +1,11 @@
 import type { WorkItemSearchResult } from '@internal/plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { ANNOTATION_PROJECT } from '@internal/plugin-azure-devops-sync-common';
+import { InputError } from '@backstage/errors';
 import { AdoClientFactory } from '../service/AdoClientFactory';
+import { UserDirectory } from '../service/UserDirectory';
+import { WorkItemLinker } from '../service/WorkItemLinker';
 import { searchWorkItems } from '../service/searchWorkItems';
 import { RouteAuthorizer } from './permissions';
 import { parseInput } from './validation';
@@ -11,10 +15,17 @@ const searchSchema = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-/** `GET /organizations/:id/work-items/search?q=`. */
+const createConfigSchema = z.object({
+  entityRef: z.string().trim().min(1, 'entityRef is required').max(500),
+  project: z.string().trim().min(1).max(256).optional(),
+});
+
+/** `GET /organizations/:id/work-items/search?q=`, `GET /organizations/:id/create-config`. */
 export function workItemsRouter(deps: {
   clients: AdoClientFactory;
   authorizer: RouteAuthorizer;
+  linker: WorkItemLinker;
+  users: UserDirectory;
 }) {
   const router = Router();
 
@@ -28,6 +39,25 @@ export function workItemsRouter(deps: {
     const { client } = await deps.clients.forOrganization(req.params.id);
     const items = await searchWorkItems(client, q, limit);
     res.json({ items } satisfies WorkItemSearchResult);
+  });
+
+  router.get('/organizations/:id/create-config', async (req, res) => {
+    await deps.authorizer.credentials(req);
+    const query = parseInput(createConfigSchema, req.query, 'query');
+    const entity = await deps.users
+      .getEntity(query.entityRef)
+      .catch(() => undefined);
+    if (!entity)
+      throw new InputError(
+        `${query.entityRef} is not an entity in the catalog`,
+      );
+    res.json(
+      await deps.linker.createConfig(req.params.id, {
+        entityRef: query.entityRef,
+        project: query.project,
+        annotatedProject: entity.metadata.annotations?.[ANNOTATION_PROJECT],
+      }),
+    );
   });
 
   return router;

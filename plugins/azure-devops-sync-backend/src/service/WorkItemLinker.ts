@@ -8,6 +8,9 @@ import { AdoApiError, ruleValidationErrors } from '../api/errors';
 import type { AdoWorkItem } from '../api/types';
 import { workItemUrl } from '../api/urls';
 import { IssueStore } from '../database/IssueStore';
+import { OrgConfigStore } from '../database/OrgConfigStore';
+import { creatableWorkItemTypes } from '../sync/workItemTypes';
+import type { Choice } from '@internal/plugin-azure-devops-sync-common';
 import {
   createWorkItemOps,
   issueDescriptionMarkdown,
@@ -31,11 +34,75 @@ export class WorkItemLinker {
   constructor(
     private readonly deps: {
       issues: IssueStore;
+      configs: OrgConfigStore;
       clients: AdoClientFactory;
       catalogs: ProjectCatalogService;
       appBaseUrl: string;
     },
   ) {}
+
+  /**
+   * The create form's choices (`get_create_issue_config`): projects, the work item types of the
+   * chosen project, and defaults: the request's project, else the one last used for this entity,
+   * else the entity's `dev.azure.com/project` annotation, else the first project.
+   */
+  async createConfig(
+    organizationId: string,
+    options: { entityRef: string; project?: string; annotatedProject?: string },
+  ): Promise<{
+    projects: Choice[];
+    workItemTypes: Record<string, Choice[]>;
+    defaults: { project?: string; workItemType?: string };
+  }> {
+    const catalog = await this.deps.catalogs.get(organizationId);
+    const saved = await this.deps.configs.getCreateDefaults(
+      organizationId,
+      options.entityRef,
+    );
+    const find = (idOrName?: string) => {
+      const wanted = idOrName?.trim().toLowerCase();
+      return wanted
+        ? catalog.projects.find(
+            p =>
+              p.id.toLowerCase() === wanted || p.name.toLowerCase() === wanted,
+          )
+        : undefined;
+    };
+    if (options.project && !find(options.project)) {
+      throw new InputError(
+        `Project ${options.project} does not exist in this Azure DevOps organization`,
+      );
+    }
+    const project =
+      find(options.project) ??
+      find(saved?.projectId) ??
+      find(options.annotatedProject) ??
+      catalog.projects[0];
+    const workItemTypes: Record<string, Choice[]> = {};
+    let workItemType: string | undefined;
+    if (project) {
+      const { client } = await this.deps.clients.forOrganization(
+        organizationId,
+      );
+      const types = creatableWorkItemTypes(
+        await client.getWorkItemTypeCategories(project.id),
+      );
+      workItemTypes[project.id] = types;
+      const preferred = [
+        saved?.projectId === project.id ? saved.workItemType : undefined,
+        'Bug',
+        'Issue',
+      ];
+      workItemType =
+        preferred.find(t => t && types.some(c => c.value === t)) ??
+        types[0]?.value;
+    }
+    return {
+      projects: catalog.projects.map(p => ({ value: p.id, label: p.name })),
+      workItemTypes,
+      defaults: { project: project?.id, workItemType },
+    };
+  }
 
   async linkExisting(
     issue: Issue,
@@ -121,6 +188,10 @@ export class WorkItemLinker {
       }
       throw error;
     }
+    await this.deps.configs.setCreateDefaults(organizationId, issue.entityRef, {
+      projectId: project.id,
+      workItemType: input.workItemType,
+    });
     return this.link(
       issue,
       organizationId,
