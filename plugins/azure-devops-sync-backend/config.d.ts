@@ -33,6 +33,12 @@ export interface Config {
     };
     /** How long project and state lists are cached, in seconds. @default 300 */
     cacheTtlSeconds?: number;
+    schedule?: {
+      /** Minutes between service hook health checks. @default 360 */
+      subscriptionCheckMinutes?: number;
+      /** Minutes between reconciliations of linked work items with ADO. @default 60 */
+      reconcileMinutes?: number;
+    };
     inbound?: {
       /** Only assign users who are members of the group owning the entity. */
       requireOwnerMembership?: boolean;

@@ -26,6 +26,11 @@ import { OrganizationConnector } from './service/OrganizationConnector';
 import { OrgConfigService } from './service/OrgConfigService';
 import { readPluginSettings } from './service/PluginSettings';
 import { ProjectCatalogService } from './service/ProjectCatalogService';
+import { Reconciler } from './service/Reconciler';
+import {
+  ISSUE_CHANGED_TOPIC,
+  subscribeToAzureModule,
+} from './service/eventsBridge';
 import { UserDirectory } from './service/UserDirectory';
 import { WorkItemLinker } from './service/WorkItemLinker';
 
@@ -99,6 +104,17 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           syncState,
           requireOwnerMembership: settings.requireOwnerMembership,
           logger,
+          onApplied: async (delivery, outcome) => {
+            await deps.events.publish({
+              topic: ISSUE_CHANGED_TOPIC,
+              eventPayload: {
+                organizationId: delivery.organizationId,
+                workItemId: delivery.workItemId,
+                revision: delivery.revision,
+                outcome,
+              },
+            });
+          },
         });
         const inboxRunner = new Drainer(
           'inbox',
@@ -120,6 +136,14 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           () => outboxWorker.runOnce(),
           logger,
         );
+
+        await subscribeToAzureModule({
+          events: deps.events,
+          organizations,
+          inbox,
+          logger,
+          onAccepted: () => inboxRunner.kick(),
+        });
 
         deps.permissionsRegistry.addPermissions(azureDevOpsSyncPermissions);
         httpRouter.use(
@@ -159,15 +183,43 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
 
-        // Connects configured organizations and recreates hooks ADO disabled; starts soon after
-        // start-up and repeats, so an ADO that was down at start is picked up later.
+        // Configured organizations are connected soon after start-up, and again every minute
+        // until ADO answers; hooks ADO disabled are recreated by the slower health check.
         await scheduler.scheduleTask({
-          id: 'azure-devops-sync-subscription-health',
-          frequency: { minutes: 5 },
+          id: 'azure-devops-sync-connect',
+          frequency: { minutes: 1 },
           timeout: { minutes: 2 },
           initialDelay: { seconds: 5 },
           scope: 'global',
+          fn: () => connector.connectConfigured(),
+        });
+        await scheduler.scheduleTask({
+          id: 'azure-devops-sync-subscription-health',
+          frequency: { minutes: settings.subscriptionCheckMinutes },
+          timeout: { minutes: 5 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
           fn: () => connector.checkAll(),
+        });
+        const reconciler = new Reconciler({
+          organizations,
+          issues,
+          inbox,
+          syncState,
+          clients,
+          catalogs,
+          logger,
+          onQueued: () => inboxRunner.kick(),
+        });
+        await scheduler.scheduleTask({
+          id: 'azure-devops-sync-reconcile',
+          frequency: { minutes: settings.reconcileMinutes },
+          timeout: { minutes: 15 },
+          initialDelay: { minutes: 2 },
+          scope: 'global',
+          fn: async () => {
+            await reconciler.run();
+          },
         });
         // The sweeps: whatever a crash, a restart or a retry delay left behind. Local scope: every
         // replica sweeps, and row claims keep each delivery and job to one runner.

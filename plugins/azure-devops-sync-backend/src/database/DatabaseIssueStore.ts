@@ -323,6 +323,14 @@ export class DatabaseIssueStore implements IssueStore {
     return rows.map(toLink);
   }
 
+  async linkedWorkItemIds(organizationId: string): Promise<number[]> {
+    const rows = await this.db<RawDbLinkRow>('issue_links')
+      .distinct('work_item_id')
+      .where({ organization_id: organizationId, broken: false })
+      .orderBy('work_item_id');
+    return rows.map(r => Number(r.work_item_id));
+  }
+
   async linksOfIssue(issueId: string): Promise<StoredIssueLink[]> {
     return this.linksOfIssueIn(this.db, issueId);
   }

@@ -69,6 +69,8 @@ export interface IssueStore {
     workItemId: number,
   ): Promise<StoredIssueLink[]>;
   linksOfIssue(issueId: string): Promise<StoredIssueLink[]>;
+  /** Ids of the work items of an organization that some issue links to (not broken). */
+  linkedWorkItemIds(organizationId: string): Promise<number[]>;
   updateLinks(
     organizationId: string,
     workItemId: number,

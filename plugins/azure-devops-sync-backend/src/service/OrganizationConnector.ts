@@ -175,8 +175,8 @@ export class OrganizationConnector {
     }
   }
 
-  /** The scheduled health check: connect configured organizations, repair every hook. */
-  async checkAll(): Promise<void> {
+  /** Connects configured organizations not connected yet (cheap when they all are). */
+  async connectConfigured(): Promise<void> {
     const { settings, organizations, logger } = this.deps;
     for (const configured of settings.organizations) {
       const known = await organizations.getByName(configured.name);
@@ -192,6 +192,12 @@ export class OrganizationConnector {
         }
       }
     }
+  }
+
+  /** The scheduled health check: repair every organization's hook. */
+  async checkAll(): Promise<void> {
+    const { organizations, logger } = this.deps;
+    await this.connectConfigured();
     for (const organization of await organizations.list()) {
       try {
         await this.ensureSubscription(organization.id);

@@ -14,6 +14,10 @@ export interface PluginSettings {
   concurrency: number;
   cacheTtlMs: number;
   requireOwnerMembership: boolean;
+  /** How often service hooks are checked and recreated when ADO disabled them. */
+  subscriptionCheckMinutes: number;
+  /** How often linked work items are reconciled with ADO. */
+  reconcileMinutes: number;
   /** Hosts under `integrations.azure`: the only non-Microsoft hosts we send credentials to. */
   integrationHosts: string[];
 }
@@ -51,5 +55,9 @@ export function readPluginSettings(config: Config): PluginSettings {
     requireOwnerMembership:
       sync?.getOptionalBoolean('inbound.requireOwnerMembership') ?? false,
     integrationHosts,
+    subscriptionCheckMinutes:
+      sync?.getOptionalNumber('schedule.subscriptionCheckMinutes') ?? 360,
+    reconcileMinutes:
+      sync?.getOptionalNumber('schedule.reconcileMinutes') ?? 60,
   };
 }
