@@ -22,7 +22,9 @@ function servedRoutes(stack: any[]): string[] {
 
 describe('openapi.yaml', () => {
   it('documents exactly the routes the plugin serves', async () => {
-    const spec = parse(readFileSync(resolve(__dirname, 'openapi.yaml'), 'utf8'));
+    const spec = parse(
+      readFileSync(resolve(__dirname, 'openapi.yaml'), 'utf8'),
+    );
     const documented = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
       METHODS.filter(m => item[m]).map(
         m => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
@@ -32,6 +34,8 @@ describe('openapi.yaml', () => {
     const router = await createRouter({} as any);
     const served = servedRoutes((router as any).stack);
     expect(served.length).toBeGreaterThan(15);
-    expect([...new Set(served)].sort()).toEqual([...new Set(documented)].sort());
+    expect([...new Set(served)].sort()).toEqual(
+      [...new Set(documented)].sort(),
+    );
   });
 });
