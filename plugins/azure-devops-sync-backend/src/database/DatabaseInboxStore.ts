@@ -10,7 +10,14 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { InboxDelivery, InboxDeliveryInput, InboxStore } from './InboxStore';
 import { getMigratedClient } from './migrations';
-import { isPostgres, toIso } from './tables';
+import { toIso } from './tables';
+import {
+  claimRows,
+  releaseStaleRows,
+  replayRow,
+  retryOrFailRow,
+  WorkQueueTable,
+} from './workQueue';
 
 interface RawDbInboxRow {
   id: string;
@@ -31,6 +38,16 @@ interface RawDbInboxRow {
 }
 
 const OPEN = ['pending', 'running'];
+
+const INBOX: WorkQueueTable = {
+  table: 'inbox_deliveries',
+  sequenceColumn: 'revision',
+  orderBy: [
+    { column: 'received_at', order: 'asc' },
+    { column: 'revision', order: 'asc' },
+  ],
+  finishedColumn: 'processed_at',
+};
 
 function toDelivery(row: RawDbInboxRow): Delivery {
   return {
@@ -93,43 +110,10 @@ export class DatabaseInboxStore implements InboxStore {
   }
 
   async claim(worker: string, limit: number): Promise<InboxDelivery[]> {
-    return this.db.transaction(async tx => {
-      const candidates = tx<RawDbInboxRow>('inbox_deliveries as d')
-        .select('d.id')
-        .where('d.status', 'pending')
-        .andWhere('d.next_attempt_at', '<=', new Date())
-        .whereNotExists(
-          tx('inbox_deliveries as e')
-            .select(tx.raw('1'))
-            .whereRaw('e.organization_id = d.organization_id')
-            .andWhereRaw('e.work_item_id = d.work_item_id')
-            .andWhereRaw('e.revision < d.revision')
-            .whereIn('e.status', OPEN),
-        )
-        .orderBy([
-          { column: 'd.received_at', order: 'asc' },
-          { column: 'd.revision', order: 'asc' },
-        ])
-        .limit(limit);
-      if (isPostgres(tx)) candidates.forUpdate().skipLocked();
-      const ids = (await candidates).map(r => r.id);
-      if (ids.length === 0) return [];
-      await tx('inbox_deliveries')
-        .whereIn('id', ids)
-        .andWhere('status', 'pending')
-        .update({
-          status: 'running',
-          claimed_by: worker,
-          claimed_at: new Date(),
-          attempts: tx.raw('attempts + 1'),
-        });
-      const rows = await tx<RawDbInboxRow>('inbox_deliveries')
-        .whereIn('id', ids)
-        .andWhere({ status: 'running', claimed_by: worker });
-      return rows
-        .map(row => ({ ...toDelivery(row), payload: JSON.parse(row.payload) }))
-        .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
-    });
+    const rows = await claimRows<RawDbInboxRow>(this.db, INBOX, worker, limit);
+    return rows
+      .map(row => ({ ...toDelivery(row), payload: JSON.parse(row.payload) }))
+      .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
   }
 
   async finish(
@@ -147,29 +131,11 @@ export class DatabaseInboxStore implements InboxStore {
     error: string,
     retryAt: Date | null,
   ): Promise<void> {
-    await this.db('inbox_deliveries')
-      .where({ id })
-      .update(
-        retryAt
-          ? {
-              status: 'pending',
-              last_error: error,
-              next_attempt_at: retryAt,
-              claimed_by: null,
-            }
-          : { status: 'failed', last_error: error, processed_at: new Date() },
-      );
+    await retryOrFailRow(this.db, INBOX, id, error, retryAt);
   }
 
   async releaseStale(olderThan: Date): Promise<number> {
-    return this.db('inbox_deliveries')
-      .where({ status: 'running' })
-      .andWhere('claimed_at', '<', olderThan)
-      .update({
-        status: 'pending',
-        claimed_by: null,
-        next_attempt_at: new Date(),
-      });
+    return releaseStaleRows(this.db, INBOX, olderThan);
   }
 
   async list(filter: {
@@ -195,16 +161,7 @@ export class DatabaseInboxStore implements InboxStore {
   }
 
   async replay(id: string): Promise<boolean> {
-    const count = await this.db('inbox_deliveries')
-      .where({ id })
-      .whereIn('status', ['failed', 'skipped'])
-      .update({
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: new Date(),
-        last_error: null,
-      });
-    return count > 0;
+    return replayRow(this.db, INBOX, id, ['failed', 'skipped']);
   }
 
   async counts(): Promise<Record<string, number>> {

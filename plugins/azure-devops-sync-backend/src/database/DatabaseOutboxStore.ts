@@ -8,7 +8,14 @@ import {
   OutboxJobStatus,
   OutboxStore,
 } from './OutboxStore';
-import { isPostgres, toIso } from './tables';
+import { toIso } from './tables';
+import {
+  claimRows,
+  releaseStaleRows,
+  replayRow,
+  retryOrFailRow,
+  WorkQueueTable,
+} from './workQueue';
 
 interface RawDbOutboxRow {
   id: string;
@@ -29,7 +36,12 @@ interface RawDbOutboxRow {
   finished_at: Date | string | null;
 }
 
-const OPEN = ['pending', 'running'];
+const OUTBOX: WorkQueueTable = {
+  table: 'outbox_jobs',
+  sequenceColumn: 'seq',
+  orderBy: [{ column: 'seq', order: 'asc' }],
+  finishedColumn: 'finished_at',
+};
 let lastSeq = 0;
 
 /** Monotonic within a process; microseconds keep replicas roughly in creation order. */
@@ -83,40 +95,9 @@ export class DatabaseOutboxStore implements OutboxStore {
   }
 
   async claim(worker: string, limit: number): Promise<OutboxJob[]> {
-    return this.db.transaction(async tx => {
-      const candidates = tx<RawDbOutboxRow>('outbox_jobs as j')
-        .select('j.id')
-        .where('j.status', 'pending')
-        .andWhere('j.next_attempt_at', '<=', new Date())
-        // In order per work item: nothing older for the same work item may still be open.
-        .whereNotExists(
-          tx('outbox_jobs as e')
-            .select(tx.raw('1'))
-            .whereRaw('e.organization_id = j.organization_id')
-            .andWhereRaw('e.work_item_id = j.work_item_id')
-            .andWhereRaw('e.seq < j.seq')
-            .whereIn('e.status', OPEN),
-        )
-        .orderBy('j.seq')
-        .limit(limit);
-      if (isPostgres(tx)) candidates.forUpdate().skipLocked();
-      const ids = (await candidates).map(r => r.id);
-      if (ids.length === 0) return [];
-      await tx('outbox_jobs')
-        .whereIn('id', ids)
-        .andWhere('status', 'pending')
-        .update({
-          status: 'running',
-          claimed_by: worker,
-          claimed_at: new Date(),
-          attempts: tx.raw('attempts + 1'),
-        });
-      const rows = await tx<RawDbOutboxRow>('outbox_jobs')
-        .whereIn('id', ids)
-        .andWhere({ status: 'running', claimed_by: worker })
-        .orderBy('seq');
-      return rows.map(toJob);
-    });
+    return (
+      await claimRows<RawDbOutboxRow>(this.db, OUTBOX, worker, limit)
+    ).map(toJob);
   }
 
   async complete(
@@ -134,29 +115,11 @@ export class DatabaseOutboxStore implements OutboxStore {
     error: string,
     retryAt: Date | null,
   ): Promise<void> {
-    await this.db('outbox_jobs')
-      .where({ id })
-      .update(
-        retryAt
-          ? {
-              status: 'pending',
-              last_error: error,
-              next_attempt_at: retryAt,
-              claimed_by: null,
-            }
-          : { status: 'failed', last_error: error, finished_at: new Date() },
-      );
+    await retryOrFailRow(this.db, OUTBOX, id, error, retryAt);
   }
 
   async releaseStale(olderThan: Date): Promise<number> {
-    return this.db('outbox_jobs')
-      .where({ status: 'running' })
-      .andWhere('claimed_at', '<', olderThan)
-      .update({
-        status: 'pending',
-        claimed_by: null,
-        next_attempt_at: new Date(),
-      });
+    return releaseStaleRows(this.db, OUTBOX, olderThan);
   }
 
   async list(filter: {
@@ -180,14 +143,6 @@ export class DatabaseOutboxStore implements OutboxStore {
   }
 
   async replay(id: string): Promise<boolean> {
-    const count = await this.db('outbox_jobs')
-      .where({ id, status: 'failed' })
-      .update({
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: new Date(),
-        last_error: null,
-      });
-    return count > 0;
+    return replayRow(this.db, OUTBOX, id, ['failed']);
   }
 }
