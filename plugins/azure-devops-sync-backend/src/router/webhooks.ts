@@ -5,6 +5,7 @@ import {
 } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { sharedSecretMatches } from '../sync/sharedSecret';
@@ -16,6 +17,14 @@ const HANDLED_EVENT_TYPES = new Set([
   'workitem.deleted',
 ]);
 export const WEBHOOK_BODY_LIMIT = '1mb';
+
+/** The envelope every ADO service hook delivery has; the rest is read per event type. */
+const envelopeSchema = z.object({
+  eventType: z.string().min(1).max(200),
+  resourceContainers: z.object({
+    collection: z.object({ id: z.string().min(1).max(200) }),
+  }),
+});
 
 /**
  * `POST /webhooks/workitem`, the ADO service hook target. Unauthenticated in Backstage terms;
@@ -43,16 +52,17 @@ export function webhooksRouter(deps: {
       } catch {
         throw new InputError('The body is not valid JSON');
       }
-      const eventType = payload?.eventType;
-      const collectionId = payload?.resourceContainers?.collection?.id;
-      if (typeof eventType !== 'string' || !eventType) {
-        throw new InputError('The delivery has no eventType');
-      }
-      if (typeof collectionId !== 'string' || !collectionId) {
+      const envelope = envelopeSchema.safeParse(payload);
+      if (!envelope.success) {
+        const issue = envelope.error.issues[0];
         throw new InputError(
-          'The delivery has no resourceContainers.collection.id',
+          `The delivery has no valid ${issue.path.join('.') || 'body'}: ${
+            issue.message
+          }`,
         );
       }
+      const { eventType } = envelope.data;
+      const collectionId = envelope.data.resourceContainers.collection.id;
       if (!HANDLED_EVENT_TYPES.has(eventType)) {
         res.status(200).json({ status: 'ignored', eventType });
         return;
