@@ -171,6 +171,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
               appBaseUrl: settings.appBaseUrl,
             }),
             events,
+            catalogs,
             catalog: deps.catalog,
             eventsService: deps.events,
             onDeliveryAccepted: () => inboxRunner.kick(),

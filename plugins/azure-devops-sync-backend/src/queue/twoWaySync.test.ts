@@ -379,5 +379,36 @@ describe.each(databases.eachSupportedId())(
         );
       expect(comments).toHaveLength(1);
     });
+
+    it('searches work items to link, optionally in one project', async () => {
+      const t = await setup();
+      const search = (query: Record<string, string>) =>
+        t.api
+          .get(
+            `/api/azure-devops-sync/organizations/${t.organizationId}/work-items/search`,
+          )
+          .query(query)
+          .set('Authorization', user);
+      const title = String(t.workItem().fields['System.Title']);
+      const byTitle = await search({
+        q: title.slice(0, 8),
+        project: 'Payments',
+      });
+      expect(byTitle.status).toBe(200);
+      expect(byTitle.body.items.map((i: any) => i.id)).toContain(t.workItemId);
+      const org = emulator.state.org('fabrikam')!;
+      for (const item of byTitle.body.items) {
+        expect(org.workItems.get(item.id)!.fields['System.TeamProject']).toBe(
+          'Payments',
+        );
+        expect(item.url).toBe(
+          `${running.url}/fabrikam/_workitems/edit/${item.id}`,
+        );
+      }
+      const byId = await search({ q: `#${t.workItemId}` });
+      expect(byId.body.items[0]).toMatchObject({ id: t.workItemId, title });
+      expect((await search({ q: '' })).status).toBe(400);
+      expect((await search({ q: 'x', project: 'Nope' })).status).toBe(400);
+    });
   },
 );

@@ -7,6 +7,7 @@ import { OutboxStore } from '../database/OutboxStore';
 import { AdoClientFactory } from '../service/AdoClientFactory';
 import { OrganizationConnector } from '../service/OrganizationConnector';
 import { OrgConfigService } from '../service/OrgConfigService';
+import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { translateAdoErrors } from './adoErrors';
@@ -34,6 +35,7 @@ export interface RouterOptions {
   issues: IssueStore;
   users: UserDirectory;
   linker: WorkItemLinker;
+  catalogs: ProjectCatalogService;
   events: EventStore;
   catalog: CatalogService;
   eventsService?: EventsService;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ANNOTATION_PROJECT } from '@internal/plugin-azure-devops-sync-common';
 import { InputError } from '@backstage/errors';
 import { AdoClientFactory } from '../service/AdoClientFactory';
+import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { searchWorkItems } from '../service/searchWorkItems';
@@ -13,6 +14,7 @@ import { parseInput } from './validation';
 const searchSchema = z.object({
   q: z.string().trim().min(1, 'q must not be empty').max(200),
   limit: z.coerce.number().int().min(1).max(50).default(20),
+  project: z.string().trim().min(1).max(256).optional(),
 });
 
 const createConfigSchema = z.object({
@@ -26,18 +28,31 @@ export function workItemsRouter(deps: {
   authorizer: RouteAuthorizer;
   linker: WorkItemLinker;
   users: UserDirectory;
+  catalogs: ProjectCatalogService;
 }) {
   const router = Router();
 
   router.get('/organizations/:id/work-items/search', async (req, res) => {
     await deps.authorizer.credentials(req);
-    const { q, limit } = parseInput(
+    const { q, limit, project } = parseInput(
       searchSchema,
-      { q: req.query.q ?? '', limit: req.query.limit ?? undefined },
+      { ...req.query, q: req.query.q ?? '' },
       'search',
     );
+    let projectName: string | undefined;
+    if (project) {
+      const wanted = project.toLowerCase();
+      const { projects } = await deps.catalogs.get(req.params.id);
+      projectName = projects.find(
+        p => p.id.toLowerCase() === wanted || p.name.toLowerCase() === wanted,
+      )?.name;
+      if (!projectName)
+        throw new InputError(
+          `Project ${project} does not exist in this organization`,
+        );
+    }
     const { client } = await deps.clients.forOrganization(req.params.id);
-    const items = await searchWorkItems(client, q, limit);
+    const items = await searchWorkItems(client, q, limit, projectName);
     res.json({ items } satisfies WorkItemSearchResult);
   });
 

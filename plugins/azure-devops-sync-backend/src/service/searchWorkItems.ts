@@ -15,10 +15,14 @@ export async function searchWorkItems(
   client: AdoClient,
   text: string,
   limit: number,
+  projectName?: string,
 ): Promise<WorkItemSummary[]> {
-  const result = await client.queryWiql(searchWorkItemsQuery(text), {
-    top: limit,
-  });
+  const result = await client.queryWiql(
+    searchWorkItemsQuery(text, projectName),
+    {
+      top: limit,
+    },
+  );
   const ids = result.workItems.slice(0, limit).map(w => w.id);
   if (ids.length === 0) return [];
   const byId = new Map(

@@ -19,6 +19,12 @@ describe('searchWorkItemsQuery', () => {
     );
   });
 
+  it('narrows to one project when asked', () => {
+    expect(searchWorkItemsQuery('crash', "Bob's")).toBe(
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Bob''s' AND ([System.Title] CONTAINS 'crash') ORDER BY [System.ChangedDate] DESC",
+    );
+  });
+
   it('also matches the id when the text is a number', () => {
     expect(searchWorkItemsQuery('#42')).toContain(
       '[System.Id] = 42 OR [System.Title] CONTAINS',
