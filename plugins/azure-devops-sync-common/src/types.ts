@@ -287,3 +287,53 @@ export interface Delivery {
 export interface DeliveryList {
   items: Delivery[];
 }
+
+// ---------------------------------------------------------------------------
+// Creating work items
+
+/** `GET /organizations/:id/create-config?entityRef=`: the choices of the create form. @public */
+export interface CreateWorkItemConfig {
+  /** ADO projects: `value` is the project id. */
+  projects: Choice[];
+  /** Per project id, the work item types (`value` is the type name). */
+  workItemTypes: Record<string, Choice[]>;
+  defaults: { project?: string; workItemType?: string };
+}
+
+// ---------------------------------------------------------------------------
+// Outbound jobs
+
+/** @public */
+export type OutboundJobStatus =
+  | 'pending'
+  | 'running'
+  | 'done'
+  | 'skipped'
+  | 'failed';
+
+/** What an outbound job does to one work item. @public */
+export type OutboundJobPayload =
+  | { kind: 'status'; status: 'resolved' | 'unresolved' }
+  | { kind: 'assignee'; userEntityRef: string | null }
+  | { kind: 'comment'; text: string; authorName: string };
+
+/** A change queued for ADO, as `GET /organizations/:id/jobs` lists it. @public */
+export interface OutboundJob {
+  id: string;
+  organizationId: string;
+  workItemId: number;
+  issueId: string | null;
+  payload: OutboundJobPayload;
+  status: OutboundJobStatus;
+  attempts: number;
+  lastError: string | null;
+  /** What running it did, or why it changed nothing. */
+  outcome: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** @public */
+export interface OutboundJobList {
+  items: OutboundJob[];
+}

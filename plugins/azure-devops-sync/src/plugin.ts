@@ -62,7 +62,8 @@ export const EntityAzureDevOpsIssuesContent = azureDevOpsSyncPlugin.provide(
 );
 
 /**
- * Admin page: organizations, connecting one, failed deliveries and replay.
+ * Admin page: organizations, connecting one, failed deliveries and outbound
+ * jobs with replay.
  *
  * @public
  */

@@ -1,11 +1,12 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ActivityList,
+  ActivityItem,
   ConnectOrganizationRequest,
+  CreateWorkItemConfig,
   DeliveryList,
   DeliveryStatus,
   Issue,
-  IssueLink,
   IssueList,
   IssueStatus,
   IssueUpdateRequest,
@@ -14,6 +15,8 @@ import type {
   OrganizationConfig,
   OrganizationConfigUpdate,
   OrganizationList,
+  OutboundJobList,
+  OutboundJobStatus,
   WorkItemSearchResult,
 } from '@internal/plugin-azure-devops-sync-common';
 
@@ -43,11 +46,22 @@ export interface AzureDevOpsSyncApi {
     organizationId: string,
     update: OrganizationConfigUpdate,
   ): Promise<OrganizationConfig>;
-  /** `GET /organizations/:id/work-items/search?q=` */
+  /** `GET /organizations/:id/work-items/search?q=&limit=` */
   searchWorkItems(
     organizationId: string,
     query: string,
+    options?: { limit?: number },
   ): Promise<WorkItemSearchResult>;
+  /**
+   * `GET /organizations/:id/create-config?entityRef=&project=`: choices for
+   * creating a work item. The types come for one project: `project` (id or
+   * name), else the default one.
+   */
+  getCreateConfig(
+    organizationId: string,
+    entityRef: string,
+    options?: { project?: string },
+  ): Promise<CreateWorkItemConfig>;
   /** `GET /issues?entityRef=&status=` */
   listIssues(options: {
     entityRef: string;
@@ -59,13 +73,10 @@ export interface AzureDevOpsSyncApi {
   getIssueActivity(issueId: string): Promise<ActivityList>;
   /** `PATCH /issues/:id` */
   updateIssue(issueId: string, update: IssueUpdateRequest): Promise<Issue>;
-  /** `POST /issues/:id/links` */
-  linkWorkItem(
-    issueId: string,
-    request: LinkWorkItemRequest,
-  ): Promise<IssueLink>;
-  /** `POST /issues/:id/comments` */
-  addComment(issueId: string, text: string): Promise<void>;
+  /** `POST /issues/:id/links`: links an existing work item or creates one; resolves with the issue. */
+  linkWorkItem(issueId: string, request: LinkWorkItemRequest): Promise<Issue>;
+  /** `POST /issues/:id/comments`: resolves with the new activity item. */
+  addComment(issueId: string, text: string): Promise<ActivityItem>;
   /** `GET /organizations/:id/deliveries?status=` (admin only) */
   listDeliveries(
     organizationId: string,
@@ -73,6 +84,13 @@ export interface AzureDevOpsSyncApi {
   ): Promise<DeliveryList>;
   /** `POST /deliveries/:id/replay` (admin only) */
   replayDelivery(deliveryId: string): Promise<void>;
+  /** `GET /organizations/:id/jobs?status=`: the outbound job log (admin only) */
+  listJobs(
+    organizationId: string,
+    status?: OutboundJobStatus,
+  ): Promise<OutboundJobList>;
+  /** `POST /jobs/:id/replay` (admin only) */
+  replayJob(jobId: string): Promise<void>;
 }
 
 /** @public */

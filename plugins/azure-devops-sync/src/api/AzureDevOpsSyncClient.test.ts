@@ -126,7 +126,44 @@ describe('AzureDevOpsSyncClient', () => {
       ),
     );
     await client.searchWorkItems('o1', 'login bug');
+    await client.searchWorkItems('o1', '42', { limit: 10 });
     expect(seen[0].url.searchParams.get('q')).toBe('login bug');
+    expect(seen[0].url.searchParams.has('limit')).toBe(false);
+    expect(seen[1].url.searchParams.get('q')).toBe('42');
+    expect(seen[1].url.searchParams.get('limit')).toBe('10');
+  });
+
+  it('reads the create config for an entity', async () => {
+    const { seen, capture } = record();
+    const config = {
+      projects: [{ value: 'p1', label: 'Alpha' }],
+      workItemTypes: { p1: [{ value: 'Bug', label: 'Bug' }] },
+      defaults: { project: 'p1', workItemType: 'Bug' },
+    };
+    server.use(
+      http.get(
+        `${base}/organizations/o%201/create-config`,
+        async ({ request }) => {
+          await capture(request);
+          return HttpResponse.json(config);
+        },
+      ),
+    );
+    await expect(
+      client.getCreateConfig('o 1', 'component:default/web'),
+    ).resolves.toEqual(config);
+    expect(seen[0].method).toBe('GET');
+    expect(seen[0].url.pathname).toBe(
+      '/api/azure-devops-sync/organizations/o%201/create-config',
+    );
+    expect(seen[0].url.searchParams.get('entityRef')).toBe(
+      'component:default/web',
+    );
+    expect(seen[0].url.searchParams.has('project')).toBe(false);
+    await client.getCreateConfig('o 1', 'component:default/web', {
+      project: 'p1',
+    });
+    expect(seen[1].url.searchParams.get('project')).toBe('p1');
   });
 
   it('lists issues by entity ref and status', async () => {
@@ -171,19 +208,31 @@ describe('AzureDevOpsSyncClient', () => {
       }),
       http.post(`${base}/issues/i1/links`, async ({ request }) => {
         await capture(request);
-        return HttpResponse.json({ workItemId: 7 }, { status: 201 });
+        return HttpResponse.json({ id: 'i1', links: [] }, { status: 201 });
       }),
       http.post(`${base}/issues/i1/comments`, async ({ request }) => {
         await capture(request);
-        return new HttpResponse(null, { status: 204 });
+        return HttpResponse.json(
+          { id: 'a1', type: 'comment', data: { text: 'hello' } },
+          { status: 201 },
+        );
       }),
     );
     await client.updateIssue('i1', {
       status: 'resolved',
       assignee: 'user:default/alice',
     });
-    await client.linkWorkItem('i1', { organizationId: 'o1', workItemId: 7 });
-    await expect(client.addComment('i1', 'hello')).resolves.toBeUndefined();
+    await expect(
+      client.linkWorkItem('i1', { organizationId: 'o1', workItemId: 7 }),
+    ).resolves.toEqual({ id: 'i1', links: [] });
+    await client.linkWorkItem('i1', {
+      organizationId: 'o1',
+      create: { project: 'p1', workItemType: 'Bug', title: 'Crash' },
+    });
+    await expect(client.addComment('i1', 'hello')).resolves.toMatchObject({
+      id: 'a1',
+      type: 'comment',
+    });
     expect(seen.map(s => [s.method, s.url.pathname, s.body])).toEqual([
       [
         'PATCH',
@@ -194,6 +243,14 @@ describe('AzureDevOpsSyncClient', () => {
         'POST',
         '/api/azure-devops-sync/issues/i1/links',
         { organizationId: 'o1', workItemId: 7 },
+      ],
+      [
+        'POST',
+        '/api/azure-devops-sync/issues/i1/links',
+        {
+          organizationId: 'o1',
+          create: { project: 'p1', workItemType: 'Bug', title: 'Crash' },
+        },
       ],
       ['POST', '/api/azure-devops-sync/issues/i1/comments', { text: 'hello' }],
     ]);
@@ -218,6 +275,58 @@ describe('AzureDevOpsSyncClient', () => {
     expect(seen[1].url.pathname).toBe(
       '/api/azure-devops-sync/deliveries/d1/replay',
     );
+  });
+
+  it('lists jobs by status and replays one', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.get(`${base}/organizations/o1/jobs`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ items: [{ id: 'j1' }] });
+      }),
+      http.post(`${base}/jobs/j1/replay`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json(
+          { id: 'j1', status: 'pending' },
+          { status: 202 },
+        );
+      }),
+    );
+    await expect(client.listJobs('o1', 'failed')).resolves.toEqual({
+      items: [{ id: 'j1' }],
+    });
+    await client.listJobs('o1');
+    await expect(client.replayJob('j1')).resolves.toBeUndefined();
+    expect(seen.map(s => [s.method, s.url.pathname, s.body])).toEqual([
+      ['GET', '/api/azure-devops-sync/organizations/o1/jobs', undefined],
+      ['GET', '/api/azure-devops-sync/organizations/o1/jobs', undefined],
+      ['POST', '/api/azure-devops-sync/jobs/j1/replay', undefined],
+    ]);
+    expect(seen[0].url.searchParams.get('status')).toBe('failed');
+    expect(seen[1].url.searchParams.has('status')).toBe(false);
+  });
+
+  it('surfaces a 409 from a job replay with its message', async () => {
+    server.use(
+      http.post(`${base}/jobs/j2/replay`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message: 'Job j2 is done; only failed jobs can be replayed',
+            },
+            response: { statusCode: 409 },
+          },
+          { status: 409 },
+        ),
+      ),
+    );
+    await expect(client.replayJob('j2')).rejects.toMatchObject({
+      response: { status: 409 },
+      body: {
+        error: { message: 'Job j2 is done; only failed jobs can be replayed' },
+      },
+    });
   });
 
   it('surfaces a 404 as a ResponseError', async () => {

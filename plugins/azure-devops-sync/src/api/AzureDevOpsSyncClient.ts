@@ -2,12 +2,13 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   AZURE_DEVOPS_SYNC_PLUGIN_ID,
+  type ActivityItem,
   type ActivityList,
   type ConnectOrganizationRequest,
+  type CreateWorkItemConfig,
   type DeliveryList,
   type DeliveryStatus,
   type Issue,
-  type IssueLink,
   type IssueList,
   type IssueStatus,
   type IssueUpdateRequest,
@@ -16,6 +17,8 @@ import {
   type OrganizationConfig,
   type OrganizationConfigUpdate,
   type OrganizationList,
+  type OutboundJobList,
+  type OutboundJobStatus,
   type WorkItemSearchResult,
 } from '@internal/plugin-azure-devops-sync-common';
 import type { AzureDevOpsSyncApi } from './AzureDevOpsSyncApi';
@@ -68,11 +71,30 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
   searchWorkItems(
     organizationId: string,
     query: string,
+    options?: { limit?: number },
   ): Promise<WorkItemSearchResult> {
     return this.request(
       'GET',
       `/organizations/${enc(organizationId)}/work-items/search`,
-      { query: { q: query } },
+      {
+        query: {
+          q: query,
+          limit:
+            options?.limit !== undefined ? String(options.limit) : undefined,
+        },
+      },
+    );
+  }
+
+  getCreateConfig(
+    organizationId: string,
+    entityRef: string,
+    options?: { project?: string },
+  ): Promise<CreateWorkItemConfig> {
+    return this.request(
+      'GET',
+      `/organizations/${enc(organizationId)}/create-config`,
+      { query: { entityRef, project: options?.project } },
     );
   }
 
@@ -97,17 +119,14 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
     return this.request('PATCH', `/issues/${enc(issueId)}`, { body: update });
   }
 
-  linkWorkItem(
-    issueId: string,
-    request: LinkWorkItemRequest,
-  ): Promise<IssueLink> {
+  linkWorkItem(issueId: string, request: LinkWorkItemRequest): Promise<Issue> {
     return this.request('POST', `/issues/${enc(issueId)}/links`, {
       body: request,
     });
   }
 
-  async addComment(issueId: string, text: string): Promise<void> {
-    await this.request('POST', `/issues/${enc(issueId)}/comments`, {
+  addComment(issueId: string, text: string): Promise<ActivityItem> {
+    return this.request('POST', `/issues/${enc(issueId)}/comments`, {
       body: { text },
     });
   }
@@ -125,6 +144,19 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
 
   async replayDelivery(deliveryId: string): Promise<void> {
     await this.request('POST', `/deliveries/${enc(deliveryId)}/replay`);
+  }
+
+  listJobs(
+    organizationId: string,
+    status?: OutboundJobStatus,
+  ): Promise<OutboundJobList> {
+    return this.request('GET', `/organizations/${enc(organizationId)}/jobs`, {
+      query: { status },
+    });
+  }
+
+  async replayJob(jobId: string): Promise<void> {
+    await this.request('POST', `/jobs/${enc(jobId)}/replay`);
   }
 
   private async request<T>(

@@ -2,10 +2,14 @@
 import type { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ActivityItem,
   ChoiceMapperField,
   ConfigField,
+  CreateWorkItemConfig,
+  Issue,
   Organization,
   OrganizationConfig,
+  OutboundJob,
 } from '@internal/plugin-azure-devops-sync-common';
 import type { AzureDevOpsSyncApi } from '../api';
 
@@ -184,6 +188,122 @@ export function orgConfig(
   };
 }
 
+export function issue(overrides: Partial<Issue> = {}): Issue {
+  return {
+    id: 'i1',
+    shortId: 'WEB-1',
+    entityRef: 'component:default/web',
+    title: 'TypeError: x is undefined',
+    culprit: 'app.js in render',
+    level: 'error',
+    status: 'unresolved',
+    assignee: 'user:default/alice',
+    timesSeen: 12,
+    firstSeen: '2026-11-20T00:00:00Z',
+    lastSeen: '2026-11-26T00:00:00Z',
+    links: [
+      {
+        organizationId: 'org-1',
+        workItemId: 42,
+        url: 'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/42',
+        title: 'Fix login crash',
+        state: 'Active',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** A user comment, an ADO-sourced assignment and a link. */
+export const activity: ActivityItem[] = [
+  {
+    id: 'a1',
+    type: 'linked',
+    createdAt: '2026-11-25T10:00:00Z',
+    source: { kind: 'user', userEntityRef: 'user:default/alice' },
+    data: {
+      organizationId: 'org-1',
+      workItemId: 42,
+      url: 'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/42',
+      displayName: 'Fix login crash',
+    },
+  },
+  {
+    id: 'a2',
+    type: 'assigned',
+    createdAt: '2026-11-25T11:00:00Z',
+    source: {
+      kind: 'azure-devops',
+      organizationId: 'org-1',
+      workItemId: 42,
+      revision: 7,
+    },
+    data: { assignee: 'user:default/bob', previous: 'user:default/alice' },
+  },
+  {
+    id: 'a3',
+    type: 'comment',
+    createdAt: '2026-11-25T12:00:00Z',
+    source: { kind: 'user', userEntityRef: 'user:default/alice' },
+    data: { text: 'Looking into it' },
+  },
+];
+
+export const createConfig: CreateWorkItemConfig = {
+  projects: [
+    { value: 'p-alpha', label: 'Alpha' },
+    { value: 'p-beta', label: 'Beta' },
+  ],
+  workItemTypes: {
+    'p-alpha': [
+      { value: 'Bug', label: 'Bug' },
+      { value: 'Task', label: 'Task' },
+    ],
+  },
+  defaults: { project: 'p-alpha', workItemType: 'Bug' },
+};
+
+/** What `create-config?project=p-beta` adds: Beta's types (a Scrum project). */
+export const betaTypes = {
+  'p-beta': [
+    { value: 'Product Backlog Item', label: 'Product Backlog Item' },
+    { value: 'Task', label: 'Task' },
+  ],
+};
+
+export function job(overrides: Partial<OutboundJob> = {}): OutboundJob {
+  return {
+    id: 'j1',
+    organizationId: 'org-1',
+    workItemId: 42,
+    issueId: 'i1',
+    payload: { kind: 'status', status: 'resolved' },
+    status: 'failed',
+    attempts: 6,
+    lastError: 'TF401320: Rule Error for field Reason',
+    outcome: null,
+    createdAt: '2026-11-26T09:00:00Z',
+    finishedAt: '2026-11-26T09:30:00Z',
+    ...overrides,
+  };
+}
+
+/** Answers `getCreateConfig` as the backend does: types of one project. */
+export async function createConfigFor(
+  _organizationId: string,
+  _entityRef: string,
+  options?: { project?: string },
+): Promise<CreateWorkItemConfig> {
+  if (options?.project === 'p-beta') {
+    return {
+      ...createConfig,
+      workItemTypes: betaTypes,
+      defaults: { project: 'p-beta', workItemType: 'Product Backlog Item' },
+    };
+  }
+  return createConfig;
+}
+
 /** An API whose methods all reject until a test gives them behaviour. */
 export function fakeApi(): { [K in keyof AzureDevOpsSyncApi]: jest.Mock } {
   const notMocked = (name: string) =>
@@ -194,6 +314,7 @@ export function fakeApi(): { [K in keyof AzureDevOpsSyncApi]: jest.Mock } {
     getOrganizationConfig: notMocked('getOrganizationConfig'),
     updateOrganizationConfig: notMocked('updateOrganizationConfig'),
     searchWorkItems: notMocked('searchWorkItems'),
+    getCreateConfig: notMocked('getCreateConfig'),
     listIssues: notMocked('listIssues'),
     getIssue: notMocked('getIssue'),
     getIssueActivity: notMocked('getIssueActivity'),
@@ -202,6 +323,8 @@ export function fakeApi(): { [K in keyof AzureDevOpsSyncApi]: jest.Mock } {
     addComment: notMocked('addComment'),
     listDeliveries: notMocked('listDeliveries'),
     replayDelivery: notMocked('replayDelivery'),
+    listJobs: notMocked('listJobs'),
+    replayJob: notMocked('replayJob'),
   };
 }
 

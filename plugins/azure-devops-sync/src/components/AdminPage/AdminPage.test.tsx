@@ -15,7 +15,8 @@ import { azureDevOpsSyncApiRef } from '../../api';
 import {
   contoso,
   fabrikam,
-  fakeApi,
+  fakeApi as baseFakeApi,
+  job,
   responseError,
 } from '../../testing/fixtures';
 import { AdminPage } from './AdminPage';
@@ -58,6 +59,12 @@ async function renderPage(
       <AdminPage />
     </TestApiProvider>,
   );
+}
+
+function fakeApi() {
+  const api = baseFakeApi();
+  api.listJobs.mockResolvedValue({ items: [] });
+  return api;
 }
 
 // MUI + user-event interactions are slow in jsdom on a busy 2-core machine.
@@ -187,5 +194,26 @@ describe('AdminPage', () => {
         /The delivery log is not available from the backend yet/,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('shows the outbound jobs next to the deliveries and replays one', async () => {
+    const user = userEvent.setup();
+    const api = fakeApi();
+    api.listOrganizations.mockResolvedValue({ items: [fabrikam] });
+    api.listDeliveries.mockResolvedValue({ items: [] });
+    api.listJobs
+      .mockResolvedValueOnce({ items: [job()] })
+      .mockResolvedValue({ items: [] });
+    api.replayJob.mockResolvedValue(undefined);
+    await renderPage(api);
+    expect(
+      await screen.findByText('Outbound jobs: fabrikam'),
+    ).toBeInTheDocument();
+    expect(api.listJobs).toHaveBeenCalledWith('org-1', 'failed');
+    await user.click(
+      await screen.findByRole('button', { name: 'Replay job j1' }),
+    );
+    expect(api.replayJob).toHaveBeenCalledWith('j1');
+    expect(await screen.findByText('No failed jobs.')).toBeInTheDocument();
   });
 });

@@ -22,11 +22,13 @@ import {
   azureDevOpsSyncOrganizationCreatePermission,
   type Organization,
 } from '@internal/plugin-azure-devops-sync-common';
+import { Fragment } from 'react';
 import { useOrganizations } from '../../hooks';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
 import { SubscriptionStatus } from '../shared';
 import { ConnectOrganizationForm } from './ConnectOrganizationForm';
 import { DeliveriesPanel } from './DeliveriesPanel';
+import { JobsPanel } from './JobsPanel';
 
 function When(props: { value: string | null | undefined }) {
   return props.value ? (
@@ -90,7 +92,7 @@ function OrganizationsTable(props: { organizations: Organization[] }) {
 
 /**
  * The admin view: connected organizations and their health, connecting a new
- * one, and failed deliveries with replay. Without page chrome, for the new
+ * one, and failed deliveries and outbound jobs with replay. Without page chrome, for the new
  * frontend system's page (which draws the header).
  *
  * @public
@@ -139,11 +141,18 @@ export function AdminContent() {
         </InfoCard>
       </Grid>
       {organizations.items?.map(org => (
-        <Grid item xs={12} key={org.id}>
-          <InfoCard title={`Failed deliveries: ${org.name}`}>
-            <DeliveriesPanel organization={org} />
-          </InfoCard>
-        </Grid>
+        <Fragment key={org.id}>
+          <Grid item xs={12} lg={6}>
+            <InfoCard title={`Failed deliveries: ${org.name}`}>
+              <DeliveriesPanel organization={org} />
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12} lg={6}>
+            <InfoCard title={`Outbound jobs: ${org.name}`}>
+              <JobsPanel organization={org} />
+            </InfoCard>
+          </Grid>
+        </Fragment>
       ))}
     </Grid>
   );

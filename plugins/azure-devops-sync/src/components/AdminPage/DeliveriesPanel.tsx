@@ -1,7 +1,6 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -10,62 +9,25 @@ import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type {
-  Delivery,
-  Organization,
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  azureDevOpsSyncDeliveryManagePermission,
+  type Organization,
 } from '@internal/plugin-azure-devops-sync-common';
 import { useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { useDeliveries } from '../../hooks';
-import { errorMessage, errorStatus } from '../../utils/errors';
+import { errorStatus } from '../../utils/errors';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
-
-function ReplayButton(props: { delivery: Delivery; onReplayed: () => void }) {
-  const api = useApi(azureDevOpsSyncApiRef);
-  const { delivery, onReplayed } = props;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const replay = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.replayDelivery(delivery.id);
-      onReplayed();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <>
-      <Button
-        size="small"
-        variant="outlined"
-        color="primary"
-        disabled={busy}
-        onClick={replay}
-        aria-label={`Replay delivery ${delivery.id}`}
-      >
-        {busy ? 'Replaying…' : 'Replay'}
-      </Button>
-      {error && (
-        <Typography
-          variant="caption"
-          color="error"
-          display="block"
-          role="alert"
-        >
-          {error}
-        </Typography>
-      )}
-    </>
-  );
-}
+import { ReplayButton } from './ReplayButton';
 
 /** The failed service hook deliveries of one organization, with replay. */
 export function DeliveriesPanel(props: { organization: Organization }) {
   const { organization } = props;
+  const api = useApi(azureDevOpsSyncApiRef);
+  const { allowed: canReplay } = usePermission({
+    permission: azureDevOpsSyncDeliveryManagePermission,
+  });
   const { items, loading, error, retry } = useDeliveries(
     organization.id,
     'failed',
@@ -142,15 +104,20 @@ export function DeliveriesPanel(props: { organization: Organization }) {
                       }`}
                 </TableCell>
                 <TableCell align="right">{delivery.attempts}</TableCell>
-                <TableCell>{delivery.lastError ?? '—'}</TableCell>
+                <TableCell>
+                  {delivery.lastError ?? delivery.outcome ?? '—'}
+                </TableCell>
                 <TableCell align="right">
-                  <ReplayButton
-                    delivery={delivery}
-                    onReplayed={() => {
-                      setReplayed(delivery.id);
-                      retry();
-                    }}
-                  />
+                  {canReplay && (
+                    <ReplayButton
+                      label={`Replay delivery ${delivery.id}`}
+                      replay={() => api.replayDelivery(delivery.id)}
+                      onReplayed={() => {
+                        setReplayed(delivery.id);
+                        retry();
+                      }}
+                    />
+                  )}
                 </TableCell>
               </TableRow>
             ))}

@@ -1,14 +1,17 @@
 import {
   EmptyState,
   InfoCard,
-  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import Box from '@material-ui/core/Box';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Chip from '@material-ui/core/Chip';
+import Box from '@material-ui/core/Box';
+import Drawer from '@material-ui/core/Drawer';
+import IconButton from '@material-ui/core/IconButton';
+import MuiLink from '@material-ui/core/Link';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -17,77 +20,164 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import type {
-  Issue,
-  IssueStatus,
+import RefreshIcon from '@material-ui/icons/Refresh';
+import {
+  azureDevOpsSyncIssueUpdatePermission,
+  type Issue,
+  type IssueStatus,
+  type Organization,
 } from '@internal/plugin-azure-devops-sync-common';
-import { useState } from 'react';
-import { useIssues } from '../../hooks';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useIssues, useOrganizations } from '../../hooks';
 import { errorStatus } from '../../utils/errors';
+import { selectOrganization } from '../../utils/selectOrganization';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
+import { IssueDetails } from './IssueDetails';
+import { IssueStatusChip, WorkItemLinks } from './IssueParts';
 
 const STATUS_OPTIONS: Array<{ value: IssueStatus | ''; label: string }> = [
-  { value: '', label: 'All' },
   { value: 'unresolved', label: 'Unresolved' },
   { value: 'resolved', label: 'Resolved' },
   { value: 'ignored', label: 'Ignored' },
+  { value: '', label: 'All' },
 ];
 
-function IssueRow(props: { issue: Issue }) {
-  const { issue } = props;
+const LEVEL_COLORS: Record<string, 'primary' | 'secondary' | 'default'> = {
+  fatal: 'secondary',
+  error: 'secondary',
+};
+
+function When(props: { value: string }) {
   return (
-    <TableRow>
+    <Tooltip title={formatDateTime(props.value)}>
+      <span>{formatRelativeTime(props.value, '—')}</span>
+    </Tooltip>
+  );
+}
+
+function IssueRow(props: { issue: Issue; onOpen: (issue: Issue) => void }) {
+  const { issue, onOpen } = props;
+  return (
+    <TableRow hover>
       <TableCell>
-        <Typography variant="body2">{issue.title}</Typography>
-        <Typography variant="caption" color="textSecondary">
+        <MuiLink
+          component="button"
+          variant="body2"
+          align="left"
+          onClick={() => onOpen(issue)}
+        >
+          {issue.title}
+        </MuiLink>
+        <Typography variant="caption" color="textSecondary" display="block">
           {issue.shortId}
           {issue.culprit ? ` · ${issue.culprit}` : ''}
         </Typography>
       </TableCell>
       <TableCell>
-        <Chip size="small" label={issue.level} />
+        <IssueStatusChip issue={issue} />
       </TableCell>
-      <TableCell>{issue.status}</TableCell>
-      <TableCell>{issue.assignee ?? 'Unassigned'}</TableCell>
+      <TableCell>
+        <Chip
+          size="small"
+          variant="outlined"
+          color={LEVEL_COLORS[issue.level] ?? 'default'}
+          label={issue.level}
+        />
+      </TableCell>
+      <TableCell data-testid={`issue-assignee-${issue.id}`}>
+        {issue.assignee ? (
+          <EntityRefLink entityRef={issue.assignee} defaultKind="user" />
+        ) : (
+          <Typography variant="body2" color="textSecondary">
+            Unassigned
+          </Typography>
+        )}
+      </TableCell>
       <TableCell align="right">{issue.timesSeen}</TableCell>
       <TableCell>
-        <Tooltip title={formatDateTime(issue.lastSeen)}>
-          <span>{formatRelativeTime(issue.lastSeen, '—')}</span>
-        </Tooltip>
+        <When value={issue.firstSeen} />
       </TableCell>
       <TableCell>
-        {issue.links.length === 0
-          ? '—'
-          : issue.links.map(link => (
-              <Box key={`${link.organizationId}-${link.workItemId}`}>
-                <Link to={link.url} target="_blank" rel="noopener">
-                  #{link.workItemId} {link.title}
-                </Link>{' '}
-                <Typography variant="caption" color="textSecondary">
-                  ({link.state})
-                </Typography>
-              </Box>
-            ))}
+        <When value={issue.lastSeen} />
+      </TableCell>
+      <TableCell>
+        <WorkItemLinks links={issue.links} />
       </TableCell>
     </TableRow>
   );
 }
 
+/** The organizations an entity's work items come from, its own first. */
+function useLinkableOrganizations(): {
+  organizations: Organization[];
+  problem?: string;
+} {
+  const { entity } = useEntity();
+  const { items, error } = useOrganizations();
+  return useMemo(() => {
+    if (error) {
+      return {
+        organizations: [],
+        problem: `Could not load the Azure DevOps organizations: ${error.message}`,
+      };
+    }
+    if (!items) {
+      return { organizations: [] };
+    }
+    const selection = selectOrganization(entity, items);
+    switch (selection.kind) {
+      case 'found':
+        return { organizations: [selection.organization] };
+      case 'none-connected':
+        return {
+          organizations: [],
+          problem:
+            'No Azure DevOps organization is connected, so work items cannot be linked.',
+        };
+      default:
+        return { organizations: items };
+    }
+  }, [entity, items, error]);
+}
+
 /**
- * The entity's issues and the Azure DevOps work items linked to them.
+ * The entity's issues and the Azure DevOps work items linked to them; open an
+ * issue to change its status or assignee, link or create a work item,
+ * comment, and see its activity.
  *
  * @public
  */
 export function IssuesContent() {
   const { entity } = useEntity();
   const [status, setStatus] = useState<IssueStatus | ''>('unresolved');
-  const { items, loading, error } = useIssues(
+  const { items, loading, error, retry } = useIssues(
     stringifyEntityRef(entity),
     status || undefined,
   );
+  const { allowed: canUpdate } = usePermission({
+    permission: azureDevOpsSyncIssueUpdatePermission,
+  });
+  const linkable = useLinkableOrganizations();
+  const [selected, setSelected] = useState<Issue>();
+
+  // A reload (after an action, or Refresh) also refreshes the open issue.
+  useEffect(() => {
+    setSelected(current => {
+      const fresh = current && items?.find(i => i.id === current.id);
+      return fresh ?? current;
+    });
+  }, [items]);
+
+  const onChange = useCallback(
+    (issue: Issue) => {
+      setSelected(issue);
+      retry();
+    },
+    [retry],
+  );
 
   let body;
-  if (loading) {
+  if (loading && !items) {
     body = <Progress />;
   } else if (error && errorStatus(error) === 404) {
     body = (
@@ -119,17 +209,23 @@ export function IssuesContent() {
         <TableHead>
           <TableRow>
             <TableCell>Issue</TableCell>
-            <TableCell>Level</TableCell>
             <TableCell>Status</TableCell>
+            <TableCell>Level</TableCell>
             <TableCell>Assignee</TableCell>
             <TableCell align="right">Events</TableCell>
+            <TableCell>First seen</TableCell>
             <TableCell>Last seen</TableCell>
             <TableCell>Work items</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {items.map(issue => (
-            <IssueRow key={issue.id} issue={issue} />
+            <IssueRow
+              key={issue.id}
+              // The open issue may be newer than the list until it reloads.
+              issue={selected?.id === issue.id ? selected : issue}
+              onOpen={setSelected}
+            />
           ))}
         </TableBody>
       </Table>
@@ -137,27 +233,57 @@ export function IssuesContent() {
   }
 
   return (
-    <InfoCard
-      title="Azure DevOps issues"
-      action={
-        <TextField
-          select
-          size="small"
-          variant="outlined"
-          value={status}
-          onChange={e => setStatus(e.target.value as IssueStatus | '')}
-          SelectProps={{ native: true }}
-          inputProps={{ 'aria-label': 'Status' }}
-        >
-          {STATUS_OPTIONS.map(o => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </TextField>
-      }
-    >
-      {body}
-    </InfoCard>
+    <>
+      <InfoCard
+        title="Azure DevOps issues"
+        action={
+          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+            <TextField
+              select
+              size="small"
+              variant="outlined"
+              value={status}
+              onChange={e => setStatus(e.target.value as IssueStatus | '')}
+              SelectProps={{ native: true }}
+              inputProps={{ 'aria-label': 'Status' }}
+            >
+              {STATUS_OPTIONS.map(o => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </TextField>
+            <IconButton
+              aria-label="Refresh issues"
+              title="Refresh issues"
+              size="small"
+              disabled={loading}
+              onClick={retry}
+            >
+              <RefreshIcon />
+            </IconButton>
+          </Box>
+        }
+      >
+        {body}
+      </InfoCard>
+      <Drawer
+        anchor="right"
+        open={Boolean(selected)}
+        onClose={() => setSelected(undefined)}
+      >
+        {selected && (
+          <IssueDetails
+            key={selected.id}
+            issue={selected}
+            canUpdate={canUpdate}
+            organizations={linkable.organizations}
+            organizationsProblem={linkable.problem}
+            onChange={onChange}
+            onClose={() => setSelected(undefined)}
+          />
+        )}
+      </Drawer>
+    </>
   );
 }

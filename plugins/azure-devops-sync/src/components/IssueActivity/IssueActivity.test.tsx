@@ -1,0 +1,81 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { renderInTestApp } from '@backstage/test-utils';
+import type { ActivityItem } from '@internal/plugin-azure-devops-sync-common';
+import { screen } from '@testing-library/react';
+import { IssueActivity } from './IssueActivity';
+
+const ado = {
+  kind: 'azure-devops' as const,
+  organizationId: 'org-1',
+  workItemId: 42,
+  revision: 9,
+};
+
+function render(items?: ActivityItem[], extra: { error?: Error } = {}) {
+  return renderInTestApp(
+    <IssueActivity items={items} loading={false} error={extra.error} />,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('IssueActivity', () => {
+  it('shows ADO comments as text with their author and revision', async () => {
+    await render([
+      {
+        id: 'c1',
+        type: 'comment',
+        createdAt: '2026-11-26T00:00:00Z',
+        source: ado,
+        data: {
+          text: '<div>Fixed &amp; deployed<br>in <b>1.2</b></div>',
+          author: 'bob@example.com',
+        },
+      },
+      {
+        id: 's1',
+        type: 'set_resolved',
+        createdAt: '2026-11-26T00:01:00Z',
+        source: ado,
+        data: { from: 'unresolved', to: 'resolved' },
+      },
+      {
+        id: 'r1',
+        type: 'regression',
+        createdAt: '2026-11-27T00:00:00Z',
+        source: { kind: 'system' },
+        data: { from: 'resolved', to: 'unresolved' },
+      },
+      {
+        id: 'u1',
+        type: 'unlinked',
+        createdAt: '2026-11-27T00:01:00Z',
+        source: { kind: 'system' },
+        data: { workItemId: 42 },
+      },
+    ]);
+    const comment = screen.getByTestId('activity-c1');
+    expect(comment).toHaveTextContent(
+      'Azure DevOps #42 rev 9 commented (as bob@example.com)',
+    );
+    expect(comment.querySelector('blockquote')?.textContent).toBe(
+      'Fixed & deployed\nin 1.2',
+    );
+    expect(screen.getByTestId('activity-s1')).toHaveTextContent(
+      'Azure DevOps #42 rev 9 resolved the issue',
+    );
+    expect(screen.getByTestId('activity-r1')).toHaveTextContent(
+      'System marked the issue as a regression',
+    );
+    expect(screen.getByTestId('activity-u1')).toHaveTextContent(
+      'System unlinked work item #42',
+    );
+  });
+
+  it('has an empty and an error state', async () => {
+    const { unmount } = await render([]);
+    expect(screen.getByText('No activity yet.')).toBeInTheDocument();
+    unmount();
+    await render(undefined, { error: new Error('boom') });
+    expect(screen.getByText(/Could not load the activity/)).toBeInTheDocument();
+  });
+});

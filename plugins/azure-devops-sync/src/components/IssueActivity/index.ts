@@ -1,0 +1,1 @@
+export { IssueActivity } from './IssueActivity';
