@@ -449,6 +449,91 @@ async function main() {
       },
     );
 
+    await check(
+      'on the issues tab, create a work item and see ADO changes arrive',
+      async () => {
+        const { body: list } = await api(
+          `/issues?entityRef=${encodeURIComponent(
+            'component:default/payments-api',
+          )}`,
+        );
+        const issue = list.items[0];
+        const linkedBefore = issue.links.map(l => l.workItemId);
+        await page.goto(
+          `${APP}/catalog/default/component/payments-api/azure-devops-issues`,
+          {
+            waitUntil: 'domcontentloaded',
+          },
+        );
+        await page
+          .getByRole('button', { name: issue.title })
+          .first()
+          .click({ timeout: 60_000 });
+        await page.getByRole('button', { name: 'Create work item' }).click();
+        await page.getByLabel('Title').waitFor({ timeout: 30_000 });
+        await page.getByRole('button', { name: 'Create', exact: true }).click();
+        const created = await waitFor(
+          'the created work item',
+          async () => {
+            const { body } = await api(`/issues/${issue.id}`);
+            return body.links.find(l => !linkedBefore.includes(l.workItemId));
+          },
+          30_000,
+        );
+
+        // In ADO, someone takes it and closes it.
+        const edit = await fetch(
+          `${EMULATOR}/_admin/fabrikam/workitems/${created.workItemId}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              as: 'alice@example.com',
+              fields: {
+                'System.State': 'Done',
+                'System.AssignedTo': 'carol@example.com',
+              },
+            }),
+          },
+        );
+        if (!edit.ok)
+          throw new Error(`emulator edit: ${edit.status} ${await edit.text()}`);
+        await waitFor(
+          'the issue to follow',
+          async () => {
+            const { body } = await api(`/issues/${issue.id}`);
+            return (
+              body.status === 'resolved' &&
+              body.assignee === 'user:default/carol'
+            );
+          },
+          30_000,
+        );
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        // Resolved issues are behind the status filter.
+        await page.getByLabel('Status').selectOption({ label: 'All' });
+        const status = page.getByTestId(`issue-status-${issue.id}`);
+        await status.waitFor({ timeout: 60_000 });
+        if (!/resolved/i.test(await status.innerText())) {
+          throw new Error(`status shows ${await status.innerText()}`);
+        }
+        const assignee = await page
+          .getByTestId(`issue-assignee-${issue.id}`)
+          .innerText();
+        if (!/carol/i.test(assignee))
+          throw new Error(`assignee shows ${assignee}`);
+        await page.getByRole('button', { name: issue.title }).first().click();
+        await page
+          .getByText(`#${created.workItemId}`)
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await page.screenshot({
+          path: join(ARTIFACTS, 'issues-tab.png'),
+          fullPage: true,
+        });
+      },
+    );
+
     await check('the page threw no uncaught errors', async () => {
       if (consoleErrors.length > 0) throw new Error(consoleErrors.join('\n'));
     });
