@@ -56,6 +56,58 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return result;
 }
 
+/** The events table's columns, in insert order. */
+const EVENT_COLUMNS: Array<[keyof RawDbEventRow, string]> = [
+  ['entity_ref', 'text'],
+  ['event_id', 'text'],
+  ['type', 'text'],
+  ['issue_id', 'text'],
+  ['timestamp', 'timestamptz'],
+  ['level', 'text'],
+  ['platform', 'text'],
+  ['message', 'text'],
+  ['release', 'text'],
+  ['environment', 'text'],
+  ['user_key', 'text'],
+  ['transaction', 'text'],
+  ['op', 'text'],
+  ['transaction_status', 'text'],
+  ['duration_ms', 'double precision'],
+  ['span_hashes', 'text'],
+  ['data', 'text'],
+];
+const EVENT_COLUMNS_SQL = EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ');
+const EVENT_RECORD_SQL = EVENT_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(
+  ', ',
+);
+
+const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A lone UTF-16 surrogate becomes U+FFFD, as the pg driver's UTF-8 encoding of a bound string
+ * does; PostgreSQL would reject it as a `\uXXXX` escape inside a JSON parameter.
+ */
+function wellFormed(value: string): string {
+  LONE_SURROGATE.lastIndex = 0;
+  return LONE_SURROGATE.test(value)
+    ? value.replace(LONE_SURROGATE, '\ufffd')
+    : value;
+}
+
+function wellFormedRow<T extends object>(row: T): T {
+  let copy: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v !== 'string') continue;
+    const fixed = wellFormed(v);
+    if (fixed !== v) {
+      if (!copy) copy = { ...(row as Record<string, unknown>) };
+      copy[k] = fixed;
+    }
+  }
+  return (copy ?? row) as T;
+}
+
 /** `id:`, `email:`, `username:` or `ip:` prefixed: the strongest identifier the event has. */
 export function eventUserKey(
   user: NormalizedEventUser | undefined,
@@ -190,21 +242,7 @@ export class DatabaseEventStore implements EventStore {
     const newIssueIds = new Set(issueIds.created);
 
     // Events: a conflict on (entity_ref, event_id) is a duplicate of an earlier request.
-    const inserted = new Set<string>();
-    const rows = firsts
-      .map(event => this.eventRow(event, issueIds.byGroup))
-      .sort((a, b) =>
-        a.entity_ref + a.event_id < b.entity_ref + b.event_id ? -1 : 1,
-      );
-    for (const chunk of chunks(rows)) {
-      const returned: Array<{ entity_ref: string; event_id: string }> =
-        await tx<RawDbEventRow>('events')
-          .insert(chunk)
-          .onConflict(['entity_ref', 'event_id'])
-          .ignore()
-          .returning(['entity_ref', 'event_id']);
-      for (const r of returned) inserted.add(key(r.entity_ref, r.event_id));
-    }
+    const inserted = await this.insertEvents(tx, firsts, issueIds.byGroup);
     const accepted = firsts.filter(e =>
       inserted.has(key(e.entityRef, e.eventId)),
     );
@@ -243,7 +281,39 @@ export class DatabaseEventStore implements EventStore {
       delta.firstRelease ??= event.release ?? null;
       delta.lastRelease ??= event.release ?? null;
     }
-    const statuses = await this.applyIssueDeltas(tx, [...deltas.values()]);
+    const duplicate = events.map(
+      (event, index) =>
+        repeated.has(index) ||
+        !inserted.has(key(event.entityRef, event.eventId)),
+    );
+    const outcomes = new Map<
+      string,
+      { entityRef: string; outcome: string; count: number }
+    >();
+    events.forEach((event, index) => {
+      const outcome = duplicate[index] ? 'duplicate' : 'accepted';
+      const k = key(event.entityRef, outcome);
+      const o = outcomes.get(k) ?? {
+        entityRef: event.entityRef,
+        outcome,
+        count: 0,
+      };
+      o.count++;
+      outcomes.set(k, o);
+    });
+
+    let statuses: Map<string, string>;
+    if (this.pg) {
+      // Issue counts, releases, environments, event users and outcomes: one statement.
+      statuses = await this.applyAggregatesPg(
+        tx,
+        [...deltas.values()],
+        accepted,
+        [...outcomes.values()],
+      );
+    } else {
+      statuses = await this.applyIssueDeltas(tx, [...deltas.values()]);
+    }
     // A new group whose every event turned out to be a duplicate (an id reused with other
     // content, or a concurrent retry) leaves no empty issue behind.
     const empty = [...newIssueIds].filter(id => !deltas.has(id));
@@ -263,9 +333,12 @@ export class DatabaseEventStore implements EventStore {
       );
     }
 
-    await this.upsertReleases(tx, accepted);
-    await this.upsertEnvironments(tx, accepted);
-    await this.upsertEventUsers(tx, accepted);
+    if (!this.pg) {
+      await this.upsertReleases(tx, accepted);
+      await this.upsertEnvironments(tx, accepted);
+      await this.upsertEventUsers(tx, accepted);
+      await this.addOutcomes(tx, [...outcomes.values()]);
+    }
 
     // Duplicates report the issue their first copy went to.
     const duplicateIssue = new Map<string, string | null>();
@@ -283,11 +356,12 @@ export class DatabaseEventStore implements EventStore {
         duplicateIssue.set(key(r.entity_ref, r.event_id), r.issue_id);
     }
 
-    const results: SavedEvent[] = events.map((event, index) => {
-      const k = key(event.entityRef, event.eventId);
-      const isDuplicate = repeated.has(index) || !inserted.has(k);
+    return events.map((event, index) => {
+      const isDuplicate = duplicate[index];
       let issueId: string | undefined;
-      if (isDuplicate) issueId = duplicateIssue.get(k) ?? undefined;
+      if (isDuplicate)
+        issueId =
+          duplicateIssue.get(key(event.entityRef, event.eventId)) ?? undefined;
       else if (event.type === 'error') {
         issueId = issueIds.byGroup.get(key(event.entityRef, event.groupHash));
       }
@@ -299,23 +373,6 @@ export class DatabaseEventStore implements EventStore {
         outcome: isDuplicate ? 'duplicate' : 'accepted',
       };
     });
-
-    const outcomes = new Map<
-      string,
-      { entityRef: string; outcome: string; count: number }
-    >();
-    for (const r of results) {
-      const k = key(r.entityRef, r.outcome);
-      const o = outcomes.get(k) ?? {
-        entityRef: r.entityRef,
-        outcome: r.outcome,
-        count: 0,
-      };
-      o.count++;
-      outcomes.set(k, o);
-    }
-    await this.addOutcomes(tx, [...outcomes.values()]);
-    return results;
   }
 
   /**
@@ -331,6 +388,30 @@ export class DatabaseEventStore implements EventStore {
     if (groups.length === 0) return { byGroup, created };
 
     for (const chunk of chunks(groups)) {
+      if (this.pg) {
+        // One JSON parameter instead of a row-value IN list of 2N bindings; the join on the
+        // unique (entity_ref, group_hash) index is a nested loop of index probes.
+        const result = await tx.raw(
+          `SELECT i.id, i.entity_ref, i.group_hash
+             FROM issues i
+             JOIN json_to_recordset(?::json) AS v(e text, g text)
+               ON i.entity_ref = v.e AND i.group_hash = v.g
+            ORDER BY i.id
+              FOR UPDATE OF i`,
+          [
+            JSON.stringify(
+              chunk.map(g => ({ e: wellFormed(g.entityRef), g: g.groupHash })),
+            ),
+          ],
+        );
+        for (const row of result.rows as Array<{
+          id: string;
+          entity_ref: string;
+          group_hash: string;
+        }>)
+          byGroup.set(key(row.entity_ref, row.group_hash), row.id);
+        continue;
+      }
       const query = tx('issues')
         .select('id', 'entity_ref', 'group_hash')
         .whereIn(
@@ -415,6 +496,144 @@ export class DatabaseEventStore implements EventStore {
     return { byGroup, created };
   }
 
+  /** Inserts the events; returns the keys of those that were new (not duplicates). */
+  private async insertEvents(
+    tx: Knex.Transaction,
+    events: NormalizedEvent[],
+    issueIds: Map<string, string>,
+  ): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    const rows = events
+      .map(event => this.eventRow(event, issueIds))
+      .sort((a, b) =>
+        a.entity_ref + a.event_id < b.entity_ref + b.event_id ? -1 : 1,
+      );
+    for (const chunk of chunks(rows)) {
+      let returned: Array<{ entity_ref: string; event_id: string }>;
+      if (this.pg) {
+        // The rows as one JSON parameter: no per-value bindings to build, send and parse, and
+        // one statement text for every batch size.
+        const result = await tx.raw(
+          `INSERT INTO events (${EVENT_COLUMNS_SQL})
+           SELECT ${EVENT_COLUMNS_SQL}
+             FROM json_to_recordset(?::json) AS r(${EVENT_RECORD_SQL})
+           ON CONFLICT (entity_ref, event_id) DO NOTHING
+           RETURNING entity_ref, event_id`,
+          [JSON.stringify(chunk.map(wellFormedRow))],
+        );
+        returned = result.rows;
+      } else {
+        returned = await tx<RawDbEventRow>('events')
+          .insert(chunk)
+          .onConflict(['entity_ref', 'event_id'])
+          .ignore()
+          .returning(['entity_ref', 'event_id']);
+      }
+      for (const r of returned) inserted.add(key(r.entity_ref, r.event_id));
+    }
+    return inserted;
+  }
+
+  /**
+   * PostgreSQL: the issue deltas, releases, environments, event users and outcomes of a request
+   * in one statement of data-modifying CTEs (separate tables, so their order does not matter).
+   * Returns each updated issue's status.
+   */
+  private async applyAggregatesPg(
+    tx: Knex.Transaction,
+    deltas: IssueDelta[],
+    accepted: NormalizedEvent[],
+    outcomes: Array<{ entityRef: string; outcome: string; count: number }>,
+  ): Promise<Map<string, string>> {
+    const sortedDeltas = [...deltas].sort((a, b) =>
+      a.issueId < b.issueId ? -1 : 1,
+    );
+    const releases = releaseRows(accepted);
+    const environments = environmentRows(accepted);
+    const users = eventUserRows(accepted);
+    const counted = outcomeRows(outcomes);
+    const sql = `
+      WITH d AS (
+        UPDATE issues SET
+          times_seen = issues.times_seen + v.n,
+          level = CASE WHEN v.last_seen >= issues.last_seen THEN v.level ELSE issues.level END,
+          last_release = CASE
+            WHEN v.last_seen >= issues.last_seen AND v.last_release IS NOT NULL THEN v.last_release
+            ELSE COALESCE(issues.last_release, v.last_release) END,
+          first_release = CASE
+            WHEN v.first_seen < issues.first_seen AND v.first_release IS NOT NULL THEN v.first_release
+            ELSE COALESCE(issues.first_release, v.first_release) END,
+          first_seen = least(issues.first_seen, v.first_seen),
+          last_seen = greatest(issues.last_seen, v.last_seen),
+          updated_at = ?::timestamptz
+        FROM json_to_recordset(?::json) AS v(id text, n integer,
+          first_seen timestamptz, last_seen timestamptz, level text,
+          first_release text, last_release text)
+        WHERE issues.id = v.id
+        RETURNING issues.id, issues.status
+      ), r AS (
+        INSERT INTO releases (entity_ref, version, first_seen, last_seen)
+        SELECT entity_ref, version, first_seen, last_seen
+          FROM json_to_recordset(?::json) AS x(entity_ref text, version text,
+            first_seen timestamptz, last_seen timestamptz)
+        ON CONFLICT (entity_ref, version) DO UPDATE SET
+          first_seen = least(releases.first_seen, excluded.first_seen),
+          last_seen = greatest(releases.last_seen, excluded.last_seen)
+      ), e AS (
+        INSERT INTO environments (entity_ref, name, first_seen)
+        SELECT entity_ref, name, first_seen
+          FROM json_to_recordset(?::json) AS x(entity_ref text, name text,
+            first_seen timestamptz)
+        ON CONFLICT (entity_ref, name) DO NOTHING
+      ), u AS (
+        INSERT INTO event_users (entity_ref, user_key, user_id, email, username,
+          ip_address, first_seen, last_seen)
+        SELECT entity_ref, user_key, user_id, email, username, ip_address,
+          first_seen, last_seen
+          FROM json_to_recordset(?::json) AS x(entity_ref text, user_key text,
+            user_id text, email text, username text, ip_address text,
+            first_seen timestamptz, last_seen timestamptz)
+        ON CONFLICT (entity_ref, user_key) DO UPDATE SET
+          user_id = COALESCE(excluded.user_id, event_users.user_id),
+          email = COALESCE(excluded.email, event_users.email),
+          username = COALESCE(excluded.username, event_users.username),
+          ip_address = COALESCE(excluded.ip_address, event_users.ip_address),
+          first_seen = least(event_users.first_seen, excluded.first_seen),
+          last_seen = greatest(event_users.last_seen, excluded.last_seen)
+      ), o AS (
+        INSERT INTO event_outcomes (entity_ref, outcome, count)
+        SELECT entity_ref, outcome, count
+          FROM json_to_recordset(?::json) AS x(entity_ref text, outcome text,
+            count bigint)
+        ON CONFLICT (entity_ref, outcome) DO UPDATE SET
+          count = event_outcomes.count + excluded.count
+      )
+      SELECT id, status FROM d`;
+    const json = (rows: object[]) => JSON.stringify(rows.map(wellFormedRow));
+    const result = await tx.raw(sql, [
+      new Date(),
+      json(
+        sortedDeltas.map(d => ({
+          id: d.issueId,
+          n: d.count,
+          first_seen: d.firstSeen,
+          last_seen: d.lastSeen,
+          level: d.level,
+          first_release: d.firstRelease,
+          last_release: d.lastRelease,
+        })),
+      ),
+      json(releases),
+      json(environments),
+      json(users),
+      json(counted),
+    ]);
+    const statuses = new Map<string, string>();
+    for (const r of result.rows as Array<{ id: string; status: string }>)
+      statuses.set(r.id, r.status);
+    return statuses;
+  }
+
   /** Adds the request's counts to its issues in one statement; returns each issue's status. */
   private async applyIssueDeltas(
     tx: Knex.Transaction,
@@ -481,7 +700,7 @@ export class DatabaseEventStore implements EventStore {
       release: event.release ?? null,
       environment: event.environment ?? null,
       user_key: eventUserKey(event.user),
-      data: JSON.stringify(event),
+      data: eventData(event),
     };
     if (event.type === 'transaction') {
       return {
@@ -512,32 +731,9 @@ export class DatabaseEventStore implements EventStore {
     tx: Knex.Transaction,
     events: NormalizedEvent[],
   ) {
-    const rows = new Map<
-      string,
-      { entity_ref: string; version: string; first_seen: Date; last_seen: Date }
-    >();
-    for (const event of events) {
-      if (!event.release) continue;
-      const at = new Date(event.timestamp);
-      const k = key(event.entityRef, event.release);
-      const row = rows.get(k);
-      if (!row)
-        rows.set(k, {
-          entity_ref: event.entityRef,
-          version: event.release,
-          first_seen: at,
-          last_seen: at,
-        });
-      else {
-        if (at < row.first_seen) row.first_seen = at;
-        if (at > row.last_seen) row.last_seen = at;
-      }
-    }
-    if (rows.size === 0) return;
+    const sorted = releaseRows(events);
+    if (sorted.length === 0) return;
     const [greatest, least] = this.pg ? ['greatest', 'least'] : ['max', 'min'];
-    const sorted = [...rows.values()].sort((a, b) =>
-      key(a.entity_ref, a.version) < key(b.entity_ref, b.version) ? -1 : 1,
-    );
     for (const chunk of chunks(sorted)) {
       await tx('releases')
         .insert(chunk)
@@ -558,27 +754,7 @@ export class DatabaseEventStore implements EventStore {
     tx: Knex.Transaction,
     events: NormalizedEvent[],
   ) {
-    const rows = new Map<
-      string,
-      { entity_ref: string; name: string; first_seen: Date }
-    >();
-    for (const event of events) {
-      if (!event.environment) continue;
-      const at = new Date(event.timestamp);
-      const k = key(event.entityRef, event.environment);
-      const row = rows.get(k);
-      if (!row)
-        rows.set(k, {
-          entity_ref: event.entityRef,
-          name: event.environment,
-          first_seen: at,
-        });
-      else if (at < row.first_seen) row.first_seen = at;
-    }
-    if (rows.size === 0) return;
-    const sorted = [...rows.values()].sort((a, b) =>
-      key(a.entity_ref, a.name) < key(b.entity_ref, b.name) ? -1 : 1,
-    );
+    const sorted = environmentRows(events);
     for (const chunk of chunks(sorted)) {
       await tx('environments')
         .insert(chunk)
@@ -592,46 +768,9 @@ export class DatabaseEventStore implements EventStore {
     tx: Knex.Transaction,
     events: NormalizedEvent[],
   ) {
-    const rows = new Map<
-      string,
-      {
-        entity_ref: string;
-        user_key: string;
-        user_id: string | null;
-        email: string | null;
-        username: string | null;
-        ip_address: string | null;
-        first_seen: Date;
-        last_seen: Date;
-      }
-    >();
-    for (const event of events) {
-      const userKey = eventUserKey(event.user);
-      if (!userKey) continue;
-      const user = event.user!;
-      const at = new Date(event.timestamp);
-      const k = key(event.entityRef, userKey);
-      const row = rows.get(k);
-      if (!row || at >= row.last_seen) {
-        rows.set(k, {
-          entity_ref: event.entityRef,
-          user_key: userKey,
-          user_id: user.id ?? row?.user_id ?? null,
-          email: user.email ?? row?.email ?? null,
-          username: user.username ?? row?.username ?? null,
-          ip_address: user.ipAddress ?? row?.ip_address ?? null,
-          first_seen: row && row.first_seen < at ? row.first_seen : at,
-          last_seen: at,
-        });
-      } else if (at < row.first_seen) {
-        row.first_seen = at;
-      }
-    }
-    if (rows.size === 0) return;
+    const sorted = eventUserRows(events);
+    if (sorted.length === 0) return;
     const [greatest, least] = this.pg ? ['greatest', 'least'] : ['max', 'min'];
-    const sorted = [...rows.values()].sort((a, b) =>
-      key(a.entity_ref, a.user_key) < key(b.entity_ref, b.user_key) ? -1 : 1,
-    );
     for (const chunk of chunks(sorted)) {
       await tx('event_users')
         .insert(chunk)
@@ -657,21 +796,158 @@ export class DatabaseEventStore implements EventStore {
     db: Knex | Knex.Transaction,
     outcomes: Array<{ entityRef: string; outcome: string; count: number }>,
   ) {
-    if (outcomes.length === 0) return;
-    const rows = outcomes
-      .filter(o => o.count > 0)
-      .sort((a, b) =>
-        key(a.entityRef, a.outcome) < key(b.entityRef, b.outcome) ? -1 : 1,
-      )
-      .map(o => ({
-        entity_ref: o.entityRef,
-        outcome: o.outcome,
-        count: o.count,
-      }));
+    const rows = outcomeRows(outcomes);
     if (rows.length === 0) return;
     await db('event_outcomes')
       .insert(rows)
       .onConflict(['entity_ref', 'outcome'])
       .merge({ count: db.raw('event_outcomes.count + excluded.count') });
   }
+}
+
+/**
+ * The `data` column: the normalized event without what the row's own columns already hold
+ * (entity, id, type, timestamp, level, platform, release, environment; a transaction's name, op,
+ * status and duration), so each row carries its stack traces and context once.
+ */
+export function eventData(event: NormalizedEvent): string {
+  if (event.type === 'transaction') {
+    const {
+      entityRef,
+      eventId,
+      type,
+      timestamp,
+      level,
+      platform,
+      release,
+      environment,
+      transaction,
+      op,
+      status,
+      durationMs,
+      ...details
+    } = event;
+    return JSON.stringify(details);
+  }
+  const {
+    entityRef,
+    eventId,
+    type,
+    timestamp,
+    level,
+    platform,
+    release,
+    environment,
+    ...details
+  } = event;
+  return JSON.stringify(details);
+}
+
+/** `_get_or_create_release_many`'s rows, in key order (the order their row locks are taken). */
+function releaseRows(events: NormalizedEvent[]) {
+  const rows = new Map<
+    string,
+    { entity_ref: string; version: string; first_seen: Date; last_seen: Date }
+  >();
+  for (const event of events) {
+    if (!event.release) continue;
+    const at = new Date(event.timestamp);
+    const k = key(event.entityRef, event.release);
+    const row = rows.get(k);
+    if (!row)
+      rows.set(k, {
+        entity_ref: event.entityRef,
+        version: event.release,
+        first_seen: at,
+        last_seen: at,
+      });
+    else {
+      if (at < row.first_seen) row.first_seen = at;
+      if (at > row.last_seen) row.last_seen = at;
+    }
+  }
+  return [...rows.values()].sort((a, b) =>
+    key(a.entity_ref, a.version) < key(b.entity_ref, b.version) ? -1 : 1,
+  );
+}
+
+/** `_get_or_create_environment_many`'s rows, in key order. */
+function environmentRows(events: NormalizedEvent[]) {
+  const rows = new Map<
+    string,
+    { entity_ref: string; name: string; first_seen: Date }
+  >();
+  for (const event of events) {
+    if (!event.environment) continue;
+    const at = new Date(event.timestamp);
+    const k = key(event.entityRef, event.environment);
+    const row = rows.get(k);
+    if (!row)
+      rows.set(k, {
+        entity_ref: event.entityRef,
+        name: event.environment,
+        first_seen: at,
+      });
+    else if (at < row.first_seen) row.first_seen = at;
+  }
+  return [...rows.values()].sort((a, b) =>
+    key(a.entity_ref, a.name) < key(b.entity_ref, b.name) ? -1 : 1,
+  );
+}
+
+/** `_get_event_user_many`'s rows, in key order: one per entity and user key, newer details win. */
+function eventUserRows(events: NormalizedEvent[]) {
+  const rows = new Map<
+    string,
+    {
+      entity_ref: string;
+      user_key: string;
+      user_id: string | null;
+      email: string | null;
+      username: string | null;
+      ip_address: string | null;
+      first_seen: Date;
+      last_seen: Date;
+    }
+  >();
+  for (const event of events) {
+    const userKey = eventUserKey(event.user);
+    if (!userKey) continue;
+    const user = event.user!;
+    const at = new Date(event.timestamp);
+    const k = key(event.entityRef, userKey);
+    const row = rows.get(k);
+    if (!row || at >= row.last_seen) {
+      rows.set(k, {
+        entity_ref: event.entityRef,
+        user_key: userKey,
+        user_id: user.id ?? row?.user_id ?? null,
+        email: user.email ?? row?.email ?? null,
+        username: user.username ?? row?.username ?? null,
+        ip_address: user.ipAddress ?? row?.ip_address ?? null,
+        first_seen: row && row.first_seen < at ? row.first_seen : at,
+        last_seen: at,
+      });
+    } else if (at < row.first_seen) {
+      row.first_seen = at;
+    }
+  }
+  return [...rows.values()].sort((a, b) =>
+    key(a.entity_ref, a.user_key) < key(b.entity_ref, b.user_key) ? -1 : 1,
+  );
+}
+
+function outcomeRows(
+  outcomes: Array<{ entityRef: string; outcome: string; count: number }>,
+) {
+  return outcomes
+    .filter(o => o.count > 0)
+    .sort((a, b) =>
+      key(a.entityRef, a.outcome) < key(b.entityRef, b.outcome) ? -1 : 1,
+    )
+    .map(o => ({
+      entity_ref: o.entityRef,
+      outcome: o.outcome,
+      count: o.count,
+    }));
 }

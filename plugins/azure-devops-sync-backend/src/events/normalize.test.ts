@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   canonicalEntityRef,
   EVENT_LIMITS,
@@ -180,5 +181,164 @@ describe('normalizeEventBody', () => {
       'events[1].level: Expected string, received number',
       'events[3]: expected an event object',
     ]);
+  });
+});
+
+describe('the fast path', () => {
+  const id = '0123456789abcdef0123456789abcdef';
+  const both = (value: Record<string, unknown>) => {
+    const input = { entityRef: ENTITY, event_id: id, ...value };
+    return [
+      normalizeEvent(input, 'event', NOW),
+      normalizeEvent(input, 'event', NOW, { fastPath: false }),
+    ];
+  };
+
+  it.each([
+    ['a message', { message: 'hello' }],
+    [
+      'a message object',
+      { message: { formatted: 'Hi bob', message: 'Hi %s' } },
+    ],
+    ['a logentry', { logentry: { message: 'x' }, level: ' WARN ' }],
+    ['empty strings', { message: '', platform: '', transaction: '' }],
+    [
+      'an exception with frames',
+      {
+        timestamp: 1795000000.5,
+        platform: 'node',
+        level: 'fatal',
+        release: ' web@1.0.0 ',
+        environment: 'production',
+        user: { id: 42, email: 'a@example.com', ip_address: ' 10.0.0.1 ' },
+        tags: { browser: 'Firefox', n: 1, b: false, ' padded ': 'x' },
+        contexts: { os: { name: 'linux', version: undefined } },
+        fingerprint: ['{{ default }}', 7],
+        exception: {
+          values: [
+            { type: 'Cause', value: 'inner' },
+            {
+              type: 'TypeError',
+              value: 'x'.repeat(9000),
+              module: 'app',
+              stacktrace: {
+                frames: [
+                  { filename: 'a.js', lineno: 1, colno: 2, in_app: false },
+                  { abs_path: '/b.js', module: 'b', function: 'f' },
+                  { function: 'g', in_app: true, lineno: null },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    ],
+    ['an exception list', { exception: [{ type: 'E', value: 'v' }] }],
+    ['null fields', { exception: { values: null }, user: null, tags: null }],
+    ['no frames', { exception: { values: [{ type: 'E', stacktrace: {} }] } }],
+    [
+      'tag pairs',
+      { tags: [['browser', 'Firefox']], user: { ip_address: '{{auto}}' } },
+    ],
+    [
+      'a transaction',
+      {
+        type: 'transaction',
+        transaction: '/pay',
+        start_timestamp: '2026-11-20T10:00:00Z',
+        timestamp: '2026-11-20T10:00:00.125Z',
+        contexts: { trace: { op: 'http.server', status: 'ok' } },
+        spans: [
+          { op: 'db', description: 'select 1', span_id: 's1', timestamp: 5 },
+        ],
+      },
+    ],
+    ['a UUID event id', { event_id: 'A1B2C3D4-0000-4000-8000-000000000000' }],
+    // Rejected: the fast path steps aside and zod names the field.
+    ['a bad level', { level: 'loud' }],
+    ['a bad release', { release: 'latest' }],
+    ['a bad tag key', { tags: { 'a b': 'c' } }],
+    [
+      'a bad frame',
+      { exception: [{ stacktrace: { frames: [{ lineno: -1 }] } }] },
+    ],
+    ['a bad ip', { user: { ip_address: 'nope' } }],
+    ['a bad timestamp', { timestamp: 'yesterday' }],
+    ['a transaction without start', { type: 'transaction', transaction: 't' }],
+    ['contexts of strings', { contexts: { a: 'b' } }],
+    ['a bad fingerprint', { fingerprint: [{}] }],
+  ])('gives what the schema gives for %s', (_name, value) => {
+    const [fast, slow] = both(value);
+    expect(fast).toEqual(slow);
+  });
+
+  it('gives what the schema gives for generated events', () => {
+    const str = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom(' x ', 'WARN', 'latest', '1.2.3.4', '{{auto}}'),
+    );
+    const scalar = fc.oneof(str, fc.integer(), fc.boolean(), fc.constant(null));
+    const frame = fc.record(
+      {
+        filename: scalar,
+        module: scalar,
+        function: scalar,
+        lineno: fc.oneof(fc.nat(), scalar),
+        in_app: scalar,
+      },
+      { requiredKeys: [] },
+    );
+    const event = fc.record(
+      {
+        type: fc.constantFrom('error', 'default', 'transaction', 'x', null),
+        timestamp: fc.oneof(fc.integer(), str),
+        start_timestamp: fc.oneof(fc.integer(), str),
+        platform: scalar,
+        level: scalar,
+        message: fc.oneof(scalar, fc.record({ formatted: scalar })),
+        release: scalar,
+        environment: scalar,
+        transaction: scalar,
+        user: fc.oneof(
+          scalar,
+          fc.record(
+            { id: scalar, email: scalar, ip_address: scalar },
+            { requiredKeys: [] },
+          ),
+        ),
+        tags: fc.oneof(
+          scalar,
+          fc.dictionary(str, scalar, { maxKeys: 3 }),
+          fc.array(fc.tuple(str, scalar), { maxLength: 3 }),
+        ),
+        fingerprint: fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })),
+        exception: fc.oneof(
+          scalar,
+          fc.array(
+            fc.record(
+              {
+                type: scalar,
+                value: scalar,
+                stacktrace: fc.oneof(
+                  scalar,
+                  fc.record({ frames: fc.array(frame, { maxLength: 4 }) }),
+                ),
+              },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 2 },
+          ),
+        ),
+        spans: fc.oneof(scalar, fc.array(frame, { maxLength: 2 })),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(event, value => {
+        const [fast, slow] = both(value);
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

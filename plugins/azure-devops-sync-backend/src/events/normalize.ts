@@ -201,30 +201,34 @@ const levelSchema = z
     }),
   );
 
+type Fail = (field: string, message: string) => void;
+
+function readFrame(item: Record<string, unknown>, fail: Fail): NormalizedFrame {
+  const frame: NormalizedFrame = {};
+  const max = EVENT_LIMITS.frameField;
+  const filename =
+    readString(item, 'filename', max, fail) ??
+    readString(item, 'abs_path', max, fail);
+  const module = readString(item, 'module', max, fail);
+  const fn = readString(item, 'function', max, fail);
+  const lineno = readCount(item, 'lineno', fail);
+  const colno = readCount(item, 'colno', fail);
+  const inApp = item.in_app;
+  if (inApp !== undefined && inApp !== null && typeof inApp !== 'boolean') {
+    fail('in_app', 'Expected boolean');
+  }
+  if (filename) frame.filename = filename;
+  if (module) frame.module = module;
+  if (fn) frame.function = fn;
+  if (lineno !== undefined) frame.lineno = lineno;
+  if (colno !== undefined) frame.colno = colno;
+  if (typeof inApp === 'boolean') frame.inApp = inApp;
+  return frame;
+}
+
 const framesSchema = fastArray<NormalizedFrame>(
   Number.MAX_SAFE_INTEGER,
-  (item, fail) => {
-    const frame: NormalizedFrame = {};
-    const max = EVENT_LIMITS.frameField;
-    const filename =
-      readString(item, 'filename', max, fail) ??
-      readString(item, 'abs_path', max, fail);
-    const module = readString(item, 'module', max, fail);
-    const fn = readString(item, 'function', max, fail);
-    const lineno = readCount(item, 'lineno', fail);
-    const colno = readCount(item, 'colno', fail);
-    const inApp = item.in_app;
-    if (inApp !== undefined && inApp !== null && typeof inApp !== 'boolean') {
-      fail('in_app', 'Expected boolean');
-    }
-    if (filename) frame.filename = filename;
-    if (module) frame.module = module;
-    if (fn) frame.function = fn;
-    if (lineno !== undefined) frame.lineno = lineno;
-    if (colno !== undefined) frame.colno = colno;
-    if (typeof inApp === 'boolean') frame.inApp = inApp;
-    return frame;
-  },
+  readFrame,
 );
 
 const exceptionSchema = z.object({
@@ -311,35 +315,35 @@ const userSchema = z.object({
     }),
 });
 
-const spansSchema = fastArray<Omit<NormalizedSpan, 'hash'> & { hash?: string }>(
-  EVENT_LIMITS.spans,
-  (item, fail) => {
-    const span: Omit<NormalizedSpan, 'hash'> = {};
-    const spanId = readString(item, 'span_id', 64, fail);
-    const parentSpanId = readString(item, 'parent_span_id', 64, fail);
-    const op = readString(item, 'op', 64, fail);
-    const description = readString(
-      item,
-      'description',
-      EVENT_LIMITS.spanDescription,
-      fail,
-    );
-    for (const field of ['start_timestamp', 'timestamp'] as const) {
-      const value = item[field];
-      if (value === undefined || value === null) continue;
-      const ms = readTimestamp(value);
-      if (Number.isNaN(ms)) fail(field, TIMESTAMP_MESSAGE);
-      else if (field === 'timestamp')
-        span.timestamp = new Date(ms).toISOString();
-      else span.startTimestamp = new Date(ms).toISOString();
-    }
-    if (spanId) span.spanId = spanId;
-    if (parentSpanId) span.parentSpanId = parentSpanId;
-    if (op) span.op = op;
-    if (description) span.description = description;
-    return span;
-  },
-);
+type RawSpan = Omit<NormalizedSpan, 'hash'> & { hash?: string };
+
+function readSpan(item: Record<string, unknown>, fail: Fail): RawSpan {
+  const span: Omit<NormalizedSpan, 'hash'> = {};
+  const spanId = readString(item, 'span_id', 64, fail);
+  const parentSpanId = readString(item, 'parent_span_id', 64, fail);
+  const op = readString(item, 'op', 64, fail);
+  const description = readString(
+    item,
+    'description',
+    EVENT_LIMITS.spanDescription,
+    fail,
+  );
+  for (const field of ['start_timestamp', 'timestamp'] as const) {
+    const value = item[field];
+    if (value === undefined || value === null) continue;
+    const ms = readTimestamp(value);
+    if (Number.isNaN(ms)) fail(field, TIMESTAMP_MESSAGE);
+    else if (field === 'timestamp') span.timestamp = new Date(ms).toISOString();
+    else span.startTimestamp = new Date(ms).toISOString();
+  }
+  if (spanId) span.spanId = spanId;
+  if (parentSpanId) span.parentSpanId = parentSpanId;
+  if (op) span.op = op;
+  if (description) span.description = description;
+  return span;
+}
+
+const spansSchema = fastArray<RawSpan>(EVENT_LIMITS.spans, readSpan);
 
 const contextsSchema = z
   .record(z.string(), z.record(z.string(), z.unknown()))
@@ -419,6 +423,353 @@ const rawEventSchema = z
   });
 
 type RawEvent = z.infer<typeof rawEventSchema>;
+type RawException = z.infer<typeof exceptionSchema>;
+
+/**
+ * The hot path: reads a well-formed event by hand, producing exactly what `rawEventSchema` would.
+ * Returns undefined at the first thing it does not accept, and zod then parses the event (for
+ * its error messages, or for the rarer shapes this does not handle).
+ */
+const NOT_ACCEPTED = Symbol('not accepted');
+type Maybe<T> = T | typeof NOT_ACCEPTED;
+
+const isNil = (v: unknown): v is null | undefined =>
+  v === undefined || v === null;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** `optionalCut(max)`: a string cut to `max`, '' and null become undefined. */
+function fastOptionalCut(v: unknown, max: number): Maybe<string | undefined> {
+  if (isNil(v)) return undefined;
+  if (typeof v !== 'string') return NOT_ACCEPTED;
+  return truncate(v, max) || undefined;
+}
+
+function fastMessageObject(
+  v: unknown,
+): Maybe<{ formatted?: string; message?: string }> {
+  if (!isRecord(v)) return NOT_ACCEPTED;
+  const formatted = fastOptionalCut(v.formatted, EVENT_LIMITS.message);
+  const message = fastOptionalCut(v.message, EVENT_LIMITS.message);
+  if (formatted === NOT_ACCEPTED || message === NOT_ACCEPTED)
+    return NOT_ACCEPTED;
+  return { formatted, message };
+}
+
+function fastItems<T>(
+  v: unknown,
+  max: number,
+  read: (item: Record<string, unknown>, fail: Fail) => T,
+): Maybe<T[]> {
+  if (!Array.isArray(v) || v.length > max) return NOT_ACCEPTED;
+  let failed = false;
+  const fail = () => {
+    failed = true;
+  };
+  const result: T[] = [];
+  for (const item of v) {
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      return NOT_ACCEPTED;
+    const value = read(item as Record<string, unknown>, fail);
+    if (failed) return NOT_ACCEPTED;
+    result.push(value);
+  }
+  return result;
+}
+
+function fastException(v: unknown): Maybe<RawException> {
+  if (!isRecord(v)) return NOT_ACCEPTED;
+  const type = fastOptionalCut(v.type, EVENT_LIMITS.frameField);
+  const value = fastOptionalCut(v.value, EVENT_LIMITS.exceptionValue);
+  const module = fastOptionalCut(v.module, EVENT_LIMITS.frameField);
+  if (
+    type === NOT_ACCEPTED ||
+    value === NOT_ACCEPTED ||
+    module === NOT_ACCEPTED
+  )
+    return NOT_ACCEPTED;
+  let stacktrace: RawException['stacktrace'];
+  if (isNil(v.stacktrace)) stacktrace = v.stacktrace;
+  else if (!isRecord(v.stacktrace)) return NOT_ACCEPTED;
+  else {
+    const frames = v.stacktrace.frames;
+    if (isNil(frames)) stacktrace = { frames };
+    else {
+      const read = fastItems(frames, Number.MAX_SAFE_INTEGER, readFrame);
+      if (read === NOT_ACCEPTED) return NOT_ACCEPTED;
+      stacktrace = { frames: read };
+    }
+  }
+  return { type, value, module, stacktrace };
+}
+
+function fastUser(v: unknown): Maybe<RawEvent['user']> {
+  if (isNil(v)) return v;
+  if (!isRecord(v)) return NOT_ACCEPTED;
+  let id: string | undefined;
+  if (isNil(v.id) || v.id === '') id = undefined;
+  else if (
+    typeof v.id === 'string' ||
+    (typeof v.id === 'number' && !Number.isNaN(v.id))
+  )
+    id = truncate(String(v.id), EVENT_LIMITS.userField);
+  else return NOT_ACCEPTED;
+  const email = fastOptionalCut(v.email, EVENT_LIMITS.userField);
+  const username = fastOptionalCut(v.username, EVENT_LIMITS.userField);
+  if (email === NOT_ACCEPTED || username === NOT_ACCEPTED) return NOT_ACCEPTED;
+  let ip: string | undefined;
+  const rawIp = v.ip_address;
+  if (isNil(rawIp)) ip = undefined;
+  else if (typeof rawIp !== 'string') return NOT_ACCEPTED;
+  else if (!rawIp || rawIp === '{{auto}}') ip = undefined;
+  else if (isIP(rawIp.trim()) === 0) return NOT_ACCEPTED;
+  else ip = rawIp.trim();
+  return { id, email, username, ip_address: ip };
+}
+
+const TAG_KEY = /^[^\s]+$/;
+
+function fastTags(
+  v: unknown,
+): Maybe<Array<[string, string]> | null | undefined> {
+  if (isNil(v)) return v;
+  let pairs: unknown[];
+  if (isRecord(v)) pairs = Object.entries(v);
+  else if (Array.isArray(v)) pairs = v;
+  else return NOT_ACCEPTED;
+  const result: Array<[string, string]> = [];
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || pair.length !== 2) return NOT_ACCEPTED;
+    const [rawKey, rawValue] = pair;
+    if (typeof rawKey !== 'string') return NOT_ACCEPTED;
+    const k = rawKey.trim();
+    if (k.length < 1 || k.length > EVENT_LIMITS.tagKey || !TAG_KEY.test(k))
+      return NOT_ACCEPTED;
+    if (
+      typeof rawValue !== 'string' &&
+      typeof rawValue !== 'boolean' &&
+      !(typeof rawValue === 'number' && !Number.isNaN(rawValue))
+    )
+      return NOT_ACCEPTED;
+    result.push([k, truncate(String(rawValue), EVENT_LIMITS.tagValue)]);
+  }
+  return result;
+}
+
+function fastContexts(
+  v: unknown,
+): Maybe<Record<string, Record<string, unknown>> | null | undefined> {
+  if (isNil(v)) return v;
+  if (!isRecord(v)) return NOT_ACCEPTED;
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const [k, inner] of Object.entries(v)) {
+    if (k === '__proto__' || !isRecord(inner)) return NOT_ACCEPTED;
+    const copy: Record<string, unknown> = {};
+    for (const [ik, iv] of Object.entries(inner)) {
+      if (ik === '__proto__') return NOT_ACCEPTED;
+      copy[ik] = iv;
+    }
+    result[k] = copy;
+  }
+  if (JSON.stringify(result).length > EVENT_LIMITS.contextsJson)
+    return NOT_ACCEPTED;
+  return result;
+}
+
+function fastTimestamp(v: unknown): Maybe<number | null | undefined> {
+  if (isNil(v)) return v;
+  if (typeof v !== 'number' && typeof v !== 'string') return NOT_ACCEPTED;
+  const ms = readTimestamp(v);
+  return Number.isNaN(ms) ? NOT_ACCEPTED : ms;
+}
+
+function fastName(
+  v: unknown,
+  max: number,
+  invalid: RegExp,
+  reserved: string[],
+): Maybe<string | null | undefined> {
+  if (isNil(v)) return v;
+  if (typeof v !== 'string') return NOT_ACCEPTED;
+  const text = v.trim();
+  if (
+    text.length < 1 ||
+    text.length > max ||
+    invalid.test(text) ||
+    reserved.includes(text)
+  )
+    return NOT_ACCEPTED;
+  return text;
+}
+
+const EVENT_ID_HEX = /^[0-9a-f]{32}$/;
+const EVENT_ID_UUID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const EVENT_TYPES = new Set(['error', 'default', 'transaction']);
+
+function fastRawEvent(v: Record<string, unknown>): RawEvent | undefined {
+  // entityRef
+  const rawRef = v.entityRef;
+  if (typeof rawRef !== 'string' || rawRef.length < 1 || rawRef.length > 512)
+    return undefined;
+  let entityRef: string;
+  try {
+    entityRef = canonicalEntityRef(rawRef);
+  } catch {
+    return undefined;
+  }
+  // type
+  const type = v.type;
+  if (!isNil(type) && !(typeof type === 'string' && EVENT_TYPES.has(type)))
+    return undefined;
+  // event_id
+  let eventId: string | null | undefined;
+  if (isNil(v.event_id)) eventId = v.event_id;
+  else if (typeof v.event_id !== 'string') return undefined;
+  else {
+    const text = v.event_id.trim().toLowerCase();
+    if (EVENT_ID_HEX.test(text)) eventId = text;
+    else if (EVENT_ID_UUID.test(text)) eventId = text.replace(/-/g, '');
+    else return undefined;
+  }
+  const timestamp = fastTimestamp(v.timestamp);
+  const startTimestamp = fastTimestamp(v.start_timestamp);
+  const platform = fastOptionalCut(v.platform, 64);
+  if (
+    timestamp === NOT_ACCEPTED ||
+    startTimestamp === NOT_ACCEPTED ||
+    platform === NOT_ACCEPTED
+  )
+    return undefined;
+  // level
+  let level: RawEvent['level'];
+  if (isNil(v.level)) level = v.level;
+  else if (typeof v.level !== 'string') return undefined;
+  else {
+    let lower = v.level.trim().toLowerCase();
+    if (lower === 'warn') lower = 'warning';
+    else if (lower === 'critical') lower = 'fatal';
+    if (!(LEVELS as readonly string[]).includes(lower)) return undefined;
+    level = lower as RawEvent['level'];
+  }
+  // message, logentry
+  let message: RawEvent['message'];
+  if (isNil(v.message)) message = v.message;
+  else {
+    const read = fastMessageObject(
+      typeof v.message === 'string' ? { formatted: v.message } : v.message,
+    );
+    if (read === NOT_ACCEPTED) return undefined;
+    message = read;
+  }
+  let logentry: RawEvent['logentry'];
+  if (isNil(v.logentry)) logentry = v.logentry;
+  else {
+    const read = fastMessageObject(v.logentry);
+    if (read === NOT_ACCEPTED) return undefined;
+    logentry = read;
+  }
+  // exception
+  let exception: RawEvent['exception'];
+  if (isNil(v.exception)) exception = v.exception;
+  else {
+    const wrapped = Array.isArray(v.exception)
+      ? { values: v.exception }
+      : v.exception;
+    if (!isRecord(wrapped)) return undefined;
+    const values = wrapped.values;
+    if (isNil(values)) exception = { values };
+    else {
+      if (!Array.isArray(values) || values.length > EVENT_LIMITS.exceptions)
+        return undefined;
+      const read: RawException[] = [];
+      for (const item of values) {
+        const e = fastException(item);
+        if (e === NOT_ACCEPTED) return undefined;
+        read.push(e);
+      }
+      exception = { values: read };
+    }
+  }
+  // fingerprint
+  let fingerprint: RawEvent['fingerprint'];
+  if (isNil(v.fingerprint)) fingerprint = v.fingerprint;
+  else {
+    if (
+      !Array.isArray(v.fingerprint) ||
+      v.fingerprint.length > EVENT_LIMITS.fingerprintParts
+    )
+      return undefined;
+    fingerprint = [];
+    for (const part of v.fingerprint) {
+      if (
+        typeof part !== 'string' &&
+        !(typeof part === 'number' && !Number.isNaN(part))
+      )
+        return undefined;
+      fingerprint.push(truncate(String(part), EVENT_LIMITS.fingerprintPart));
+    }
+  }
+  const release = fastName(v.release, EVENT_LIMITS.release, /[\r\n\t\\/]/, [
+    '.',
+    '..',
+    'latest',
+  ]);
+  const environment = fastName(
+    v.environment,
+    EVENT_LIMITS.environment,
+    /[\r\n\t/]/,
+    [],
+  );
+  const user = fastUser(v.user);
+  const tags = fastTags(v.tags);
+  const contexts = fastContexts(v.contexts);
+  const transaction = fastOptionalCut(v.transaction, EVENT_LIMITS.transaction);
+  if (
+    release === NOT_ACCEPTED ||
+    environment === NOT_ACCEPTED ||
+    user === NOT_ACCEPTED ||
+    tags === NOT_ACCEPTED ||
+    contexts === NOT_ACCEPTED ||
+    transaction === NOT_ACCEPTED
+  )
+    return undefined;
+  let spans: RawEvent['spans'];
+  if (isNil(v.spans)) spans = v.spans;
+  else {
+    const read = fastItems(v.spans, EVENT_LIMITS.spans, readSpan);
+    if (read === NOT_ACCEPTED) return undefined;
+    spans = read;
+  }
+  if (type === 'transaction') {
+    if (!transaction || isNil(startTimestamp)) return undefined;
+    if (!isNil(timestamp) && timestamp < startTimestamp) return undefined;
+  }
+  return {
+    entityRef,
+    type: type as RawEvent['type'],
+    event_id: eventId,
+    timestamp,
+    start_timestamp: startTimestamp,
+    platform,
+    level,
+    message,
+    logentry,
+    exception,
+    fingerprint,
+    release,
+    environment,
+    user,
+    tags,
+    contexts,
+    transaction,
+    spans,
+  };
+}
 
 const canonicalRefs = new Map<string, string>();
 
@@ -554,9 +905,15 @@ export function normalizeEvent(
   value: unknown,
   label: string,
   now: Date = new Date(),
+  /** `fastPath: false` parses with the zod schema only (tests compare the two). */
+  options?: { fastPath?: boolean },
 ): { event: NormalizedEvent } | { error: string; entityRef?: string } {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { error: `${label}: expected an event object` };
+  }
+  if (options?.fastPath !== false) {
+    const raw = fastRawEvent(value as Record<string, unknown>);
+    if (raw) return { event: buildEvent(raw, now) };
   }
   const result = rawEventSchema.safeParse(value);
   if (!result.success) {
