@@ -18,6 +18,11 @@ export async function getMigratedClient(
   database: DatabaseService,
 ): Promise<Knex> {
   const client = await database.getClient();
+  if (String(client.client.config.client).includes('sqlite')) {
+    // WAL: readers do not block the webhook's writes, and a commit costs one fsync, not several.
+    await client.raw('PRAGMA journal_mode = WAL').catch(() => undefined);
+    await client.raw('PRAGMA synchronous = NORMAL').catch(() => undefined);
+  }
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });
   }

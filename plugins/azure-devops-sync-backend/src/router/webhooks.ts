@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { sharedSecretMatches } from '../sync/sharedSecret';
+import { OrganizationLookup } from './organizationLookup';
 
 /** Event types this endpoint acts on; everything else is acknowledged and dropped. */
 const HANDLED_EVENT_TYPES = new Set([
@@ -40,6 +41,7 @@ export function webhooksRouter(deps: {
   onAccepted: () => void;
 }) {
   const router = Router();
+  const lookup = new OrganizationLookup(deps.organizations);
 
   router.post(
     '/webhooks/workitem',
@@ -67,11 +69,18 @@ export function webhooksRouter(deps: {
         res.status(200).json({ status: 'ignored', eventType });
         return;
       }
-      const organization = await deps.organizations.getByExternalId(
-        collectionId,
-      );
-      if (!organization) throw new InputError('Integration does not exist.');
+      let organization = await lookup.byCollectionId(collectionId);
       const secret = req.get('shared-secret');
+      if (
+        organization &&
+        !sharedSecretMatches(secret, organization.subscription.secret)
+      ) {
+        // The hook may have been recreated with a new secret since the row was cached.
+        organization = await lookup.byCollectionId(collectionId, {
+          fresh: true,
+        });
+      }
+      if (!organization) throw new InputError('Integration does not exist.');
       if (!sharedSecretMatches(secret, organization.subscription.secret)) {
         throw new AuthenticationError('Missing or wrong Shared-Secret header');
       }
@@ -92,9 +101,7 @@ export function webhooksRouter(deps: {
           revision,
           payload,
         });
-        await deps.organizations.update(organization.id, {
-          lastDeliveryAt: new Date(),
-        });
+        await lookup.stampDelivery(organization.id);
       } catch (error) {
         // 503 makes ADO retry soon; any other failure would put the hook on probation.
         throw new ServiceUnavailableError(
