@@ -31,6 +31,12 @@ export interface InboxStore {
     status: 'applied' | 'skipped',
     outcome: string,
   ): Promise<void>;
+  /** Finishes many deliveries with one outcome, in one statement. */
+  finishMany(
+    ids: string[],
+    status: 'applied' | 'skipped',
+    outcome: string,
+  ): Promise<void>;
   retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void>;
   releaseStale(olderThan: Date): Promise<number>;
   list(filter: {

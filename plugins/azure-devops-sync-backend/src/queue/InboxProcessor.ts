@@ -48,9 +48,34 @@ export class InboxProcessor {
   async runOnce(): Promise<number> {
     const deliveries = await this.deps.inbox.claim(
       this.id,
-      this.deps.batchSize ?? 20,
+      this.deps.batchSize ?? 100,
     );
-    for (const delivery of deliveries) await this.run(delivery);
+    // Most deliveries are for work items no issue links to: settle those in one statement.
+    const linked = new Map<string, Set<number>>();
+    for (const organizationId of new Set(
+      deliveries.map(d => d.organizationId),
+    )) {
+      linked.set(
+        organizationId,
+        new Set(await this.deps.issues.linkedWorkItemIds(organizationId)),
+      );
+    }
+    const unlinked = deliveries.filter(
+      d =>
+        d.workItemId !== null &&
+        !linked.get(d.organizationId)!.has(d.workItemId),
+    );
+    if (unlinked.length > 0) {
+      await this.deps.inbox.finishMany(
+        unlinked.map(d => d.id),
+        'skipped',
+        'No issue is linked to this work item',
+      );
+    }
+    const settled = new Set(unlinked);
+    for (const delivery of deliveries) {
+      if (!settled.has(delivery)) await this.run(delivery);
+    }
     return deliveries.length;
   }
 
