@@ -501,6 +501,8 @@ export class AdoClient {
       const text = await response.text();
       const body = parseBody(text);
       if (status >= 400 && !options.allowStatus?.includes(status)) {
+        // Out of tries, but ADO's wait still applies to every other call to this organization.
+        if (hinted !== undefined && hinted > 0) this.gate.holdFor(hinted);
         throw new AdoApiError(errorMessage(text, status), status, {
           typeKey: (body as any)?.typeKey,
           url: redactUrl(url),

@@ -187,14 +187,31 @@ export class InboxProcessor {
         `revision ${revision} is older than the last applied one: status and assignee left alone`,
       );
     } else {
-      await this.refreshLinks(delivery, changes);
+      // Judge the state change from the state this work item had at the last applied revision
+      // (kept on the link), not from this delivery's old value: revisions in between may have
+      // been stale or lost, and the revision snapshot says where the item is now.
+      const snapshot = resource.revision?.fields?.['System.State'];
+      const changed = changes['System.State']?.newValue;
+      let newState: string | undefined;
+      if (typeof changed === 'string') newState = changed;
+      else if (typeof snapshot === 'string') newState = snapshot;
+      const lastKnown = links[0].state || undefined;
+      const stateChange: FieldChange | undefined =
+        newState !== undefined &&
+        (changes['System.State'] || newState !== lastKnown)
+          ? {
+              oldValue: lastKnown ?? changes['System.State']?.oldValue,
+              newValue: newState,
+            }
+          : undefined;
+
       const config = await this.deps.configs.get(organizationId);
       if (changes['System.AssignedTo'] && config.sync_reverse_assignment) {
         outcomes.push(
           await this.assignee(links, changes['System.AssignedTo'], source),
         );
       }
-      if (changes['System.State'] && config.sync_status_reverse) {
+      if (stateChange && config.sync_status_reverse) {
         const projectId =
           delivery.payload?.resourceContainers?.project?.id ??
           links[0].projectId ??
@@ -202,10 +219,10 @@ export class InboxProcessor {
         const done =
           config.inbound_done_states[projectId] ??
           (await this.defaultDoneStates(organizationId, projectId));
-        outcomes.push(
-          await this.status(links, changes['System.State'], done, source),
-        );
+        outcomes.push(await this.status(links, stateChange, done, source));
       }
+      // Only once the change is applied: a retry must still see the state it started from.
+      await this.refreshLinks(delivery, changes, newState);
       if (revision)
         await syncState.markApplied(organizationId, workItemId, revision);
     }
@@ -221,8 +238,8 @@ export class InboxProcessor {
   private async refreshLinks(
     delivery: InboxDelivery,
     changes: Record<string, FieldChange>,
+    state: string | undefined,
   ) {
-    const state = changes['System.State']?.newValue;
     const title = changes['System.Title']?.newValue;
     await this.deps.issues.updateLinks(
       delivery.organizationId,

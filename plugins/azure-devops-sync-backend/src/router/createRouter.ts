@@ -11,6 +11,7 @@ import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { translateAdoErrors } from './adoErrors';
+import { requireJsonBody } from './requireJsonBody';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { EventStore } from '../database/EventStore';
@@ -63,6 +64,7 @@ export async function createRouter(
   // Event batches have their own, larger body limit.
   router.use(eventsRouter(options));
   router.use(express.json({ limit: '1mb' }));
+  router.use(requireJsonBody);
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
