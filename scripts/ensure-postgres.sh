@@ -15,11 +15,12 @@ fi
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -q "^$version main$"; then
   log "creating cluster $version/main"
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >&2
 fi
 if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
   log "starting cluster $version/main"
-  pg_ctlcluster "$version" main start
+  # Its chatter ("Removed stale pid file.") must not reach stdout, which carries only the URL.
+  pg_ctlcluster "$version" main start >&2
 fi
 port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
 for _ in $(seq 1 30); do

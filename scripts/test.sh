@@ -13,7 +13,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-pg_url=$(bash scripts/ensure-postgres.sh)
+pg_url=$(bash scripts/ensure-postgres.sh | tail -n 1)
+case "$pg_url" in postgresql://*) ;; *) echo "no PostgreSQL URL from ensure-postgres.sh: $pg_url" >&2; exit 1 ;; esac
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$pg_url"
 # A PostgreSQL leg that silently skips is a failure: the tests refuse to run without it.
 export AZURE_DEVOPS_SYNC_REQUIRE_POSTGRES=1
