@@ -17,7 +17,7 @@ import { DatabaseOrgConfigStore } from './database/DatabaseOrgConfigStore';
 import { DatabaseOutboxStore } from './database/DatabaseOutboxStore';
 import { DatabaseSyncStateStore } from './database/DatabaseSyncStateStore';
 import { Drainer } from './queue/Drainer';
-import { InboxProcessor } from './queue/InboxProcessor';
+import { INBOX_KICK_DELAY_MS, InboxProcessor } from './queue/InboxProcessor';
 import { OutboxWorker } from './queue/OutboxWorker';
 import { createRouter } from './router/createRouter';
 import { RouteAuthorizer } from './router/permissions';
@@ -120,6 +120,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           'inbox',
           () => inboxProcessor.runOnce(),
           logger,
+          INBOX_KICK_DELAY_MS,
         );
         const outboxWorker = new OutboxWorker({
           outbox,

@@ -17,10 +17,14 @@ export interface InboxDelivery extends Delivery {
 
 /** Service hook deliveries, stored before they are acknowledged and applied after. */
 export interface InboxStore {
-  /** Stores a delivery; `duplicate` when the same (org, event, work item, revision) is stored. */
+  /**
+   * Stores a delivery; `duplicate` when the same (org, event, work item, revision) is stored.
+   * A delivery for a work item no issue links to is stored already settled (skipped); `queued`
+   * says whether the processor has something to apply.
+   */
   accept(
     input: InboxDeliveryInput,
-  ): Promise<{ id: string; duplicate: boolean }>;
+  ): Promise<{ id: string; duplicate: boolean; queued: boolean }>;
   /**
    * Claims runnable deliveries: due, and lowest revision first per work item (no lower revision
    * of the same work item still open).

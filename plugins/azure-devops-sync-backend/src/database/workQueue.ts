@@ -15,9 +15,10 @@ export interface WorkQueueTable {
 const OPEN = ['pending', 'running'];
 
 /**
- * Claims up to `limit` due rows that are first in line for their work item: in one transaction,
- * pick the candidates (row-locked with SKIP LOCKED on PostgreSQL, so replicas never share one),
- * flip them to `running` for `worker`, and return the rows this worker got.
+ * Claims up to `limit` due rows that are first in line for their work item, in one statement:
+ * an UPDATE … RETURNING over the candidates (row-locked with SKIP LOCKED on PostgreSQL, so
+ * replicas never share one; SQLite has a single writer). Returns the rows this worker got, in
+ * claim order.
  */
 export async function claimRows<Row>(
   db: Knex,
@@ -25,39 +26,50 @@ export async function claimRows<Row>(
   worker: string,
   limit: number,
 ): Promise<Row[]> {
-  return db.transaction(async tx => {
-    const candidates = tx(`${spec.table} as q`)
-      .select('q.id')
-      .where('q.status', 'pending')
-      .andWhere('q.next_attempt_at', '<=', new Date())
-      .whereNotExists(
-        tx(`${spec.table} as e`)
-          .select(tx.raw('1'))
-          .whereRaw('e.organization_id = q.organization_id')
-          .andWhereRaw('e.work_item_id = q.work_item_id')
-          .andWhereRaw(`e.${spec.sequenceColumn} < q.${spec.sequenceColumn}`)
-          .whereIn('e.status', OPEN),
-      )
-      .orderBy(
-        spec.orderBy.map(o => ({ column: `q.${o.column}`, order: o.order })),
-      )
-      .limit(limit);
-    if (isPostgres(tx)) candidates.forUpdate().skipLocked();
-    const ids = (await candidates).map((r: { id: string }) => r.id);
-    if (ids.length === 0) return [];
-    await tx(spec.table)
-      .whereIn('id', ids)
-      .andWhere('status', 'pending')
-      .update({
+  const candidates = db(`${spec.table} as q`)
+    .select('q.id')
+    .where('q.status', 'pending')
+    .andWhere('q.next_attempt_at', '<=', new Date())
+    .whereNotExists(
+      db(`${spec.table} as e`)
+        .select(db.raw('1'))
+        .whereRaw('e.organization_id = q.organization_id')
+        .andWhereRaw('e.work_item_id = q.work_item_id')
+        .andWhereRaw(`e.${spec.sequenceColumn} < q.${spec.sequenceColumn}`)
+        .whereIn('e.status', OPEN),
+    )
+    .orderBy(
+      spec.orderBy.map(o => ({ column: `q.${o.column}`, order: o.order })),
+    )
+    .limit(limit);
+  if (isPostgres(db)) candidates.forUpdate().skipLocked();
+  const rows: Row[] = await db(spec.table)
+    .whereIn('id', candidates)
+    .andWhere('status', 'pending')
+    .update(
+      {
         status: 'running',
         claimed_by: worker,
         claimed_at: new Date(),
-        attempts: tx.raw('attempts + 1'),
-      });
-    return tx(spec.table)
-      .whereIn('id', ids)
-      .andWhere({ status: 'running', claimed_by: worker })
-      .orderBy(spec.orderBy);
+        attempts: db.raw('attempts + 1'),
+      },
+      '*',
+    );
+  return sortBy(rows, spec.orderBy);
+}
+
+function sortBy<Row>(rows: Row[], orderBy: WorkQueueTable['orderBy']): Row[] {
+  const value = (row: Row, column: string) => {
+    const v = (row as Record<string, unknown>)[column];
+    return v instanceof Date ? v.getTime() : (v as number | string | null);
+  };
+  return [...rows].sort((a, b) => {
+    for (const { column, order } of orderBy) {
+      const x = value(a, column) ?? 0;
+      const y = value(b, column) ?? 0;
+      if (x !== y) return (x < y ? -1 : 1) * (order === 'asc' ? 1 : -1);
+    }
+    return 0;
   });
 }
 

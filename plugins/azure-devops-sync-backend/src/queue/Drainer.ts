@@ -9,17 +9,34 @@ export class Drainer {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly name: string,
     private readonly runOnce: () => Promise<number>,
     private readonly logger: LoggerService,
+    /**
+     * How long a kick waits to gather company: under load one run then takes a batch of
+     * deliveries instead of one each, and the queries per delivery drop accordingly.
+     */
+    private readonly kickDelayMs = 0,
   ) {}
 
   kick(): void {
-    this.drain().catch(error =>
-      this.logger.warn(`${this.name} run failed: ${(error as Error).message}`),
-    );
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drain().catch(error =>
+        this.logger.warn(
+          `${this.name} run failed: ${(error as Error).message}`,
+        ),
+      );
+    }, this.kickDelayMs);
   }
 
   drain(): Promise<void> {
@@ -45,6 +62,7 @@ export class Drainer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.timer);
     await this.running;
   }
 }

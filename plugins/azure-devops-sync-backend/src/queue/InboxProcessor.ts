@@ -11,6 +11,9 @@ import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { retryDelayMs } from './backoff';
 
+/** A webhook's kick waits this long, so one run applies the deliveries of many requests. */
+export const INBOX_KICK_DELAY_MS = 20;
+
 type Result = { status: 'applied' | 'skipped'; outcome: string };
 
 interface FieldChange {

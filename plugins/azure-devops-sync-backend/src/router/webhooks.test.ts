@@ -24,7 +24,7 @@ describe.each(databases.eachSupportedId())('webhook route (%s)', databaseId => {
     const server = await startPlugin({
       knex: await databases.init(databaseId),
     });
-    await request(server)
+    const organization = await request(server)
       .post('/api/azure-devops-sync/organizations')
       .set('Authorization', mockCredentials.user.header())
       .send({ name: 'fabrikam' })
@@ -37,7 +37,7 @@ describe.each(databases.eachSupportedId())('webhook route (%s)', databaseId => {
     // The real capture, re-addressed to our organization.
     const delivery = fixture('hook-workitem-updated.json');
     delivery.resourceContainers.collection.id = ACCOUNT_ID;
-    return { server, secret, delivery };
+    return { server, secret, delivery, organizationId: organization.body.id };
   }
   const post = (server: any) =>
     request(server)
@@ -81,6 +81,33 @@ describe.each(databases.eachSupportedId())('webhook route (%s)', databaseId => {
       .get('/api/azure-devops-sync/organizations')
       .set('Authorization', mockCredentials.user.header());
     expect(orgs.body.items[0].lastDeliveryAt).toEqual(expect.any(String));
+  });
+
+  it('stores a burst of deliveries, answering a repeat inside the burst as a duplicate', async () => {
+    const { server, secret, delivery, organizationId } = await setup();
+    const burst = Array.from({ length: 30 }, (_, i) => ({
+      ...delivery,
+      resource: { ...delivery.resource, workItemId: 9000 + i, rev: 2 },
+    }));
+    burst.push(burst[7]);
+    const answers = await Promise.all(
+      burst.map(body => post(server).set('Shared-Secret', secret).send(body)),
+    );
+    expect(answers.map(a => a.status)).toEqual(burst.map(() => 200));
+    const statuses = answers.map(a => a.body.status);
+    expect(statuses.filter(s => s === 'accepted')).toHaveLength(30);
+    expect(statuses.filter(s => s === 'duplicate')).toHaveLength(1);
+    expect(answers[30].body.id).toBe(answers[7].body.id);
+
+    // No issue links to these work items: each is recorded as skipped, with the reason.
+    const skipped = await request(server)
+      .get(
+        `/api/azure-devops-sync/organizations/${organizationId}/deliveries?status=skipped`,
+      )
+      .set('Authorization', mockCredentials.user.header())
+      .expect(200);
+    expect(skipped.body.items).toHaveLength(30);
+    expect(skipped.body.items[0].outcome).toMatch(/No issue is linked/);
   });
 
   it('refuses bodies over 1 MiB with 413', async () => {

@@ -91,7 +91,7 @@ export function webhooksRouter(deps: {
           'The delivery has no work item id (resource.workItemId)',
         );
       }
-      let accepted: { id: string; duplicate: boolean };
+      let accepted: { id: string; duplicate: boolean; queued: boolean };
       try {
         // Stored before the 2xx: an acknowledged delivery survives a crash.
         accepted = await deps.inbox.accept({
@@ -108,7 +108,7 @@ export function webhooksRouter(deps: {
           `The delivery could not be stored: ${(error as Error).message}`,
         );
       }
-      deps.onAccepted();
+      if (accepted.queued) deps.onAccepted();
       res.status(200).json({
         status: accepted.duplicate ? 'duplicate' : 'accepted',
         id: accepted.id,
