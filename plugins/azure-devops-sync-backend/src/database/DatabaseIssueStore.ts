@@ -52,6 +52,7 @@ interface RawDbLinkRow {
   url: string;
   display_name: string | null;
   broken: boolean | number;
+  assigned_to: string | null;
 }
 
 interface RawDbActivityRow {
@@ -80,6 +81,7 @@ function toLink(row: RawDbLinkRow): StoredIssueLink {
     projectName: row.project_name,
     workItemType: row.work_item_type,
     displayName: row.display_name,
+    assignedTo: row.assigned_to ?? null,
   };
 }
 
@@ -295,6 +297,7 @@ export class DatabaseIssueStore implements IssueStore {
         url: link.url,
         display_name: link.displayName,
         broken: false,
+        assigned_to: link.assignedTo ?? null,
       });
       await this.addActivity(
         link.issueId,
@@ -345,9 +348,15 @@ export class DatabaseIssueStore implements IssueStore {
   async updateLinks(
     organizationId: string,
     workItemId: number,
-    patch: { title?: string; state?: string; broken?: boolean },
+    patch: {
+      title?: string;
+      state?: string;
+      assignedTo?: string;
+      broken?: boolean;
+    },
   ): Promise<void> {
     const columns: Partial<RawDbLinkRow> = {};
+    if (patch.assignedTo !== undefined) columns.assigned_to = patch.assignedTo;
     if (patch.title !== undefined) columns.title = patch.title;
     if (patch.state !== undefined) columns.state = patch.state;
     if (patch.broken !== undefined) columns.broken = patch.broken;

@@ -1,7 +1,16 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { getMigratedClient } from './migrations';
+import { WrittenFields } from '../sync/revisionFields';
 import { SyncStateStore } from './SyncStateStore';
+
+/** Rows written before values were kept hold a list of field names. */
+function toWrittenFields(text: string): WrittenFields {
+  const parsed = JSON.parse(text || '{}');
+  return Array.isArray(parsed)
+    ? Object.fromEntries(parsed.map((name: string) => [name, undefined]))
+    : parsed;
+}
 
 /** Knex-backed {@link SyncStateStore}. */
 export class DatabaseSyncStateStore implements SyncStateStore {
@@ -19,7 +28,7 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     organizationId: string,
     workItemId: number,
     revision: number,
-    fields: string[],
+    fields: WrittenFields,
   ): Promise<void> {
     await this.db('written_revisions')
       .insert({
@@ -29,7 +38,7 @@ export class DatabaseSyncStateStore implements SyncStateStore {
         fields: JSON.stringify(fields),
       })
       .onConflict(['organization_id', 'work_item_id', 'revision'])
-      .ignore();
+      .merge(['fields']);
   }
 
   async forgetWrittenRevision(
@@ -46,19 +55,18 @@ export class DatabaseSyncStateStore implements SyncStateStore {
       .delete();
   }
 
-  async isWrittenRevision(
+  async writtenRevisions(
     organizationId: string,
     workItemId: number,
-    revision: number,
-  ): Promise<boolean> {
-    const row = await this.db('written_revisions')
-      .where({
-        organization_id: organizationId,
-        work_item_id: workItemId,
-        revision,
-      })
-      .first();
-    return Boolean(row);
+    fromRevision: number,
+  ): Promise<Map<number, WrittenFields>> {
+    const rows = await this.db('written_revisions')
+      .where({ organization_id: organizationId, work_item_id: workItemId })
+      .andWhere('revision', '>=', fromRevision)
+      .select('revision', 'fields');
+    return new Map(
+      rows.map(row => [Number(row.revision), toWrittenFields(row.fields)]),
+    );
   }
 
   async lastAppliedRevision(

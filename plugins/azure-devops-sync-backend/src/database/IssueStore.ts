@@ -16,6 +16,8 @@ export interface StoredIssueLink extends IssueLink {
   projectName: string | null;
   workItemType: string | null;
   displayName: string | null;
+  /** ADO assignee e-mail at the last applied revision: '' unassigned, null unknown. */
+  assignedTo: string | null;
 }
 
 /** A change to an issue's status and/or assignee. `undefined` = leave as is. */
@@ -60,7 +62,9 @@ export interface IssueStore {
   ): Promise<AppliedIssueChange>;
 
   addLink(
-    link: Omit<StoredIssueLink, 'broken'>,
+    link: Omit<StoredIssueLink, 'broken' | 'assignedTo'> & {
+      assignedTo?: string | null;
+    },
     source: ActivitySource,
   ): Promise<{ created: boolean }>;
   /** Links to one work item, across issues. */
@@ -74,7 +78,12 @@ export interface IssueStore {
   updateLinks(
     organizationId: string,
     workItemId: number,
-    patch: { title?: string; state?: string; broken?: boolean },
+    patch: {
+      title?: string;
+      state?: string;
+      assignedTo?: string;
+      broken?: boolean;
+    },
   ): Promise<void>;
 
   /** Records a comment and queues its outbox jobs atomically. */

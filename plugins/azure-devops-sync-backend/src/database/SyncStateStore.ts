@@ -1,11 +1,13 @@
+import { WrittenFields } from '../sync/revisionFields';
+
 /** What the sync remembers per work item: revisions it wrote, and the last revision applied. */
 export interface SyncStateStore {
-  /** Records a revision our outbound sync wrote, so its delivery is known as an echo. */
+  /** Records a revision our outbound sync wrote and the values it wrote, to know its echo. */
   recordWrittenRevision(
     organizationId: string,
     workItemId: number,
     revision: number,
-    fields: string[],
+    fields: WrittenFields,
   ): Promise<void>;
   /** Drops a revision recorded ahead of a write that then failed. */
   forgetWrittenRevision(
@@ -13,11 +15,12 @@ export interface SyncStateStore {
     workItemId: number,
     revision: number,
   ): Promise<void>;
-  isWrittenRevision(
+  /** The revisions we wrote to a work item from `fromRevision` on, with what each wrote. */
+  writtenRevisions(
     organizationId: string,
     workItemId: number,
-    revision: number,
-  ): Promise<boolean>;
+    fromRevision: number,
+  ): Promise<Map<number, WrittenFields>>;
   lastAppliedRevision(
     organizationId: string,
     workItemId: number,

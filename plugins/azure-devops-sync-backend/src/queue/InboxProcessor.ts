@@ -6,6 +6,12 @@ import { OrgConfigStore } from '../database/OrgConfigStore';
 import { SyncStateStore } from '../database/SyncStateStore';
 import { identityEmail } from '../sync/identity';
 import { inboundStatusAction } from '../sync/inboundStatus';
+import {
+  fieldAtRevision,
+  isEchoOf,
+  normalizeField,
+  SYNCED_FIELDS,
+} from '../sync/revisionFields';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
@@ -143,17 +149,6 @@ export class InboxProcessor {
       };
     }
 
-    if (
-      revision &&
-      (await syncState.isWrittenRevision(organizationId, workItemId, revision))
-    ) {
-      await syncState.markApplied(organizationId, workItemId, revision);
-      return {
-        status: 'skipped',
-        outcome: `Echo of our own change (revision ${revision})`,
-      };
-    }
-
     const resource = delivery.payload?.resource ?? {};
     // workitem.updated carries changed fields as {oldValue, newValue}; other events plain values.
     const changes: Record<string, FieldChange> =
@@ -165,6 +160,26 @@ export class InboxProcessor {
               { newValue: v },
             ]),
           );
+    const snapshot: Record<string, unknown> | undefined =
+      resource.revision?.fields && typeof resource.revision.fields === 'object'
+        ? resource.revision.fields
+        : undefined;
+    const at = (field: string) => fieldAtRevision(changes, snapshot, field);
+
+    // What our outbound sync wrote at this revision (its echo) and after it (a later write of
+    // ours already replaced this revision's value in ADO, and the issue holds what we wrote).
+    const written = revision
+      ? await syncState.writtenRevisions(organizationId, workItemId, revision)
+      : new Map();
+    const mine = written.get(revision);
+    const echo = mine !== undefined && isEchoOf(mine, at);
+    const ours = new Set(echo ? Object.keys(mine) : []);
+    const overwritten = new Set(
+      [...written]
+        .filter(([rev]) => rev > revision)
+        .flatMap(([, fields]) => Object.keys(fields)),
+    );
+
     const stale =
       revision > 0 &&
       revision <=
@@ -172,7 +187,11 @@ export class InboxProcessor {
     const outcomes: string[] = [];
 
     const history = changes['System.History']?.newValue;
-    if (typeof history === 'string' && history.trim()) {
+    if (
+      typeof history === 'string' &&
+      history.trim() &&
+      !ours.has('System.History')
+    ) {
       const author =
         identityEmail(resource.revisedBy) ??
         String(resource.revisedBy?.displayName ?? 'Azure DevOps');
@@ -190,44 +209,53 @@ export class InboxProcessor {
         `revision ${revision} is older than the last applied one: status and assignee left alone`,
       );
     } else {
-      // Judge the state change from the state this work item had at the last applied revision
-      // (kept on the link), not from this delivery's old value: revisions in between may have
-      // been stale or lost, and the revision snapshot says where the item is now.
-      const snapshot = resource.revision?.fields?.['System.State'];
-      const changed = changes['System.State']?.newValue;
-      let newState: string | undefined;
-      if (typeof changed === 'string') newState = changed;
-      else if (typeof snapshot === 'string') newState = snapshot;
-      const lastKnown = links[0].state || undefined;
-      const stateChange: FieldChange | undefined =
-        newState !== undefined &&
-        (changes['System.State'] || newState !== lastKnown)
-          ? {
-              oldValue: lastKnown ?? changes['System.State']?.oldValue,
-              newValue: newState,
-            }
-          : undefined;
-
+      // Each synced field is judged from its value at the last applied revision (kept on the
+      // link), not from this delivery's old value: revisions in between may have been stale or
+      // lost, and the snapshot says where the item is now.
       const config = await this.deps.configs.get(organizationId);
-      if (changes['System.AssignedTo'] && config.sync_reverse_assignment) {
-        outcomes.push(
-          await this.assignee(links, changes['System.AssignedTo'], source),
-        );
+      const known: { state?: string; assignedTo?: string } = {};
+      for (const field of SYNCED_FIELDS) {
+        const value = at(field);
+        if (!value.known) continue;
+        const now = normalizeField(field, value.value);
+        const isState = field === 'System.State';
+        if (isState) known.state = now || undefined;
+        else known.assignedTo = now;
+        // Our own write, or a value a later write of ours replaced: the issue already holds
+        // the portal's intent.
+        if (ours.has(field) || overwritten.has(field)) continue;
+        const last = isState ? links[0].state || null : links[0].assignedTo;
+        if (!changes[field] && (last === null || last === now)) continue;
+        if (isState && now && config.sync_status_reverse) {
+          outcomes.push(
+            await this.status(
+              links,
+              { oldValue: last ?? changes[field]?.oldValue, newValue: now },
+              await this.doneStates(delivery, links[0], config),
+              source,
+            ),
+          );
+        }
+        if (!isState && config.sync_reverse_assignment) {
+          outcomes.push(
+            await this.assignee(links, { newValue: value.value }, source),
+          );
+        }
       }
-      if (stateChange && config.sync_status_reverse) {
-        const projectId =
-          delivery.payload?.resourceContainers?.project?.id ??
-          links[0].projectId ??
-          undefined;
-        const done =
-          config.inbound_done_states[projectId] ??
-          (await this.defaultDoneStates(organizationId, projectId));
-        outcomes.push(await this.status(links, stateChange, done, source));
-      }
-      // Only once the change is applied: a retry must still see the state it started from.
-      await this.refreshLinks(delivery, changes, newState);
+      // Only once the change is applied: a retry must still see the values it started from.
+      const title = changes['System.Title']?.newValue;
+      await issues.updateLinks(organizationId, workItemId, {
+        ...known,
+        title: typeof title === 'string' ? title : undefined,
+      });
       if (revision)
         await syncState.markApplied(organizationId, workItemId, revision);
+    }
+    if (echo && outcomes.length === 0) {
+      return {
+        status: 'skipped',
+        outcome: `Echo of our own change (revision ${revision})`,
+      };
     }
     return {
       status: 'applied',
@@ -238,19 +266,18 @@ export class InboxProcessor {
     };
   }
 
-  private async refreshLinks(
+  private async doneStates(
     delivery: InboxDelivery,
-    changes: Record<string, FieldChange>,
-    state: string | undefined,
-  ) {
-    const title = changes['System.Title']?.newValue;
-    await this.deps.issues.updateLinks(
-      delivery.organizationId,
-      delivery.workItemId!,
-      {
-        state: typeof state === 'string' ? state : undefined,
-        title: typeof title === 'string' ? title : undefined,
-      },
+    link: StoredIssueLink,
+    config: { inbound_done_states: Record<string, string[]> },
+  ): Promise<string[]> {
+    const projectId =
+      delivery.payload?.resourceContainers?.project?.id ??
+      link.projectId ??
+      undefined;
+    return (
+      config.inbound_done_states[projectId] ??
+      (await this.defaultDoneStates(delivery.organizationId, projectId))
     );
   }
 

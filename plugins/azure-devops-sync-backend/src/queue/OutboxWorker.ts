@@ -11,6 +11,7 @@ import { AdoClientFactory } from '../service/AdoClientFactory';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
+import { normalizeField, WrittenFields } from '../sync/revisionFields';
 import { retryDelayMs } from './backoff';
 
 /** A job that must not be tried again: it would fail the same way. */
@@ -112,6 +113,9 @@ export class OutboxWorker {
       job.organizationId,
     );
     const workItem = await client.getWorkItem(job.workItemId);
+    // Judged after the read: an ADO change applied while we waited for it counts.
+    const superseded = await this.superseded(job, workItem);
+    if (superseded) return { status: 'skipped', outcome: superseded };
 
     if (payload.kind === 'status') {
       const projectId = await this.projectIdOf(job.organizationId, workItem);
@@ -193,7 +197,12 @@ export class OutboxWorker {
     ops: AdoJsonPatchOp[],
   ) {
     const { syncState } = this.deps;
-    const fields = ops.map(op => op.path.replace('/fields/', ''));
+    const fields: WrittenFields = Object.fromEntries(
+      ops.map(op => [
+        op.path.replace('/fields/', ''),
+        op.op === 'remove' ? null : op.value,
+      ]),
+    );
     const expected = current.rev + 1;
     await syncState.recordWrittenRevision(
       job.organizationId,
@@ -223,17 +232,74 @@ export class OutboxWorker {
         fields,
       );
     }
-    const after = updated.fields ?? {};
-    await this.deps.issues.updateLinks(job.organizationId, job.workItemId, {
-      state:
-        typeof after['System.State'] === 'string'
-          ? after['System.State']
-          : undefined,
-      title:
-        typeof after['System.Title'] === 'string'
-          ? after['System.Title']
-          : undefined,
-    });
+    // The link's state and assignee are not taken from this answer: they must stay the values
+    // of the last *applied* revision, and this one may include foreign revisions not yet
+    // delivered. The echo's delivery moves them on, in revision order.
+    const title = updated.fields?.['System.Title'];
+    if (typeof title === 'string') {
+      await this.deps.issues.updateLinks(job.organizationId, job.workItemId, {
+        title,
+      });
+    }
+  }
+
+  /**
+   * A status or assignee job is overtaken when the issue no longer has its value (a later
+   * portal change, whose own job follows, or a later ADO change already applied), or when ADO
+   * holds a value for the field that is neither the last applied one nor ours and was made
+   * after the job: the later writer wins, and that revision's delivery brings the issue along.
+   */
+  private async superseded(
+    job: OutboxJob,
+    workItem: AdoWorkItem,
+  ): Promise<string | undefined> {
+    const { payload } = job;
+    if (!job.issueId || payload.kind === 'comment') return undefined;
+    const issue = await this.deps.issues.get(job.issueId);
+    if (!issue) return undefined;
+    if (payload.kind === 'status' && issue.status !== payload.status) {
+      return `Superseded: the issue is ${issue.status} now`;
+    }
+    if (
+      payload.kind === 'assignee' &&
+      (issue.assignee ?? null) !== payload.userEntityRef
+    ) {
+      return `Superseded: the issue is assigned to ${
+        issue.assignee ?? 'nobody'
+      } now`;
+    }
+    const field =
+      payload.kind === 'status' ? 'System.State' : 'System.AssignedTo';
+    const [link] = await this.deps.issues.linksForWorkItem(
+      job.organizationId,
+      job.workItemId,
+    );
+    const lastApplied =
+      field === 'System.State' ? link?.state || null : link?.assignedTo ?? null;
+    const inAdo = normalizeField(field, workItem.fields[field]);
+    if (lastApplied === null || inAdo === lastApplied) return undefined;
+    // Our own writes since the last applied revision explain it (their echoes are on the way).
+    const writes = await this.deps.syncState.writtenRevisions(
+      job.organizationId,
+      job.workItemId,
+      (await this.deps.syncState.lastAppliedRevision(
+        job.organizationId,
+        job.workItemId,
+      )) + 1,
+    );
+    if (
+      [...writes.values()].some(
+        fields =>
+          field in fields && normalizeField(field, fields[field]) === inAdo,
+      )
+    ) {
+      return undefined;
+    }
+    const changedAt = Date.parse(String(workItem.fields['System.ChangedDate']));
+    if (changedAt > Date.parse(job.createdAt)) {
+      return `Superseded: ${field} was changed in Azure DevOps after this change was made`;
+    }
+    return undefined;
   }
 
   /** The reference reads the project by name from the work item and looks its id up. */

@@ -11,6 +11,7 @@ const FIELDS = [
   'System.Id',
   'System.Rev',
   'System.State',
+  'System.AssignedTo',
   'System.Title',
   'System.TeamProject',
 ];
@@ -93,20 +94,7 @@ export class Reconciler {
           rev <= (await syncState.lastAppliedRevision(organizationId, item.id))
         )
           continue;
-        if (await syncState.isWrittenRevision(organizationId, item.id, rev))
-          continue;
         const [link] = await issues.linksForWorkItem(organizationId, item.id);
-        const state = item.fields['System.State'];
-        const fields: Record<
-          string,
-          { oldValue?: unknown; newValue?: unknown }
-        > = {};
-        if (link && typeof state === 'string' && state !== link.state) {
-          fields['System.State'] = {
-            oldValue: link.state || undefined,
-            newValue: state,
-          };
-        }
         const projectName = String(
           item.fields['System.TeamProject'] ?? '',
         ).toLowerCase();
@@ -121,7 +109,14 @@ export class Reconciler {
           payload: {
             eventType: 'workitem.updated',
             reconciled: true,
-            resource: { workItemId: item.id, rev, fields },
+            // No field changes, only the revision snapshot: the processor compares it with
+            // the values of the last applied revision.
+            resource: {
+              workItemId: item.id,
+              rev,
+              fields: {},
+              revision: { id: item.id, rev, fields: item.fields },
+            },
             resourceContainers: {
               collection: { id: externalId },
               project: { id: projectId },

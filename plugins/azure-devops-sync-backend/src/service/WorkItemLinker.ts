@@ -1,3 +1,4 @@
+import { normalizeField } from '../sync/revisionFields';
 import { InputError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type {
@@ -225,6 +226,10 @@ export class WorkItemLinker {
         url: workItemUrl(domainName, workItem.id),
         title: String(fields['System.Title'] ?? ''),
         state: String(fields['System.State'] ?? ''),
+        assignedTo: normalizeField(
+          'System.AssignedTo',
+          fields['System.AssignedTo'],
+        ),
         projectId,
         projectName: projectName || null,
         workItemType: fields['System.WorkItemType'] ?? null,
