@@ -36,7 +36,9 @@ export async function claimRows<Row>(
         .whereRaw('e.organization_id = q.organization_id')
         .andWhereRaw('e.work_item_id = q.work_item_id')
         .andWhereRaw(`e.${spec.sequenceColumn} < q.${spec.sequenceColumn}`)
-        .whereIn('e.status', OPEN),
+        // Literal values: with bound parameters SQLite cannot prove the partial index on open
+        // rows applies, and scans every row of the organization instead.
+        .whereRaw(`e.status in (${OPEN.map(s => `'${s}'`).join(', ')})`),
     )
     .orderBy(
       spec.orderBy.map(o => ({ column: `q.${o.column}`, order: o.order })),
