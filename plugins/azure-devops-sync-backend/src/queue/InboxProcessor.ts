@@ -54,7 +54,11 @@ export class InboxProcessor {
     },
   ) {}
 
+  /** Organization settings read once per batch, not once per delivery. */
+  private batchConfigs = new Map<string, ReturnType<OrgConfigStore['get']>>();
+
   async runOnce(): Promise<number> {
+    this.batchConfigs = new Map();
     const deliveries = await this.deps.inbox.claim(
       this.id,
       this.deps.batchSize ?? 100,
@@ -212,7 +216,13 @@ export class InboxProcessor {
       // Each synced field is judged from its value at the last applied revision (kept on the
       // link), not from this delivery's old value: revisions in between may have been stale or
       // lost, and the snapshot says where the item is now.
-      const config = await this.deps.configs.get(organizationId);
+      if (!this.batchConfigs.has(organizationId)) {
+        this.batchConfigs.set(
+          organizationId,
+          this.deps.configs.get(organizationId),
+        );
+      }
+      const config = await this.batchConfigs.get(organizationId)!;
       const known: { state?: string; assignedTo?: string } = {};
       for (const field of SYNCED_FIELDS) {
         const value = at(field);
