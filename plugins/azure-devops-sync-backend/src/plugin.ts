@@ -16,7 +16,7 @@ import { DatabaseOrganizationStore } from './database/DatabaseOrganizationStore'
 import { DatabaseOrgConfigStore } from './database/DatabaseOrgConfigStore';
 import { DatabaseOutboxStore } from './database/DatabaseOutboxStore';
 import { DatabaseSyncStateStore } from './database/DatabaseSyncStateStore';
-import { Drainer } from './queue/Drainer';
+import { Drainer, STALE_CLAIM_MS } from './queue/Drainer';
 import { INBOX_KICK_DELAY_MS, InboxProcessor } from './queue/InboxProcessor';
 import { OutboxWorker } from './queue/OutboxWorker';
 import { createRouter } from './router/createRouter';
@@ -121,6 +121,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           () => inboxProcessor.runOnce(),
           logger,
           INBOX_KICK_DELAY_MS,
+          () => inbox.touch(inboxProcessor.id),
         );
         const outboxWorker = new OutboxWorker({
           outbox,
@@ -136,6 +137,8 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           'outbox',
           () => outboxWorker.runOnce(),
           logger,
+          0,
+          () => outbox.touch(outboxWorker.id),
         );
 
         await subscribeToAzureModule({
@@ -232,7 +235,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           initialDelay: { seconds: 2 },
           scope: 'local',
           fn: async () => {
-            const stale = new Date(Date.now() - 5 * 60_000);
+            const stale = new Date(Date.now() - STALE_CLAIM_MS);
             await Promise.all([
               inbox.releaseStale(stale),
               outbox.releaseStale(stale),

@@ -12,6 +12,7 @@ import { toIso } from './tables';
 import {
   claimRows,
   releaseStaleRows,
+  touchClaimedRows,
   replayRow,
   retryOrFailRow,
   WorkQueueTable,
@@ -232,6 +233,10 @@ export class DatabaseInboxStore implements InboxStore {
     retryAt: Date | null,
   ): Promise<void> {
     await retryOrFailRow(this.db, INBOX, id, error, retryAt);
+  }
+
+  async touch(worker: string): Promise<void> {
+    await touchClaimedRows(this.db, INBOX, worker);
   }
 
   async releaseStale(olderThan: Date): Promise<number> {

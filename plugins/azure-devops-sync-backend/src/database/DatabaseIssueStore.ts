@@ -405,7 +405,17 @@ export class DatabaseIssueStore implements IssueStore {
       data: JSON.stringify(data),
       created_at: new Date(),
     };
-    await (tx ?? this.db)('issue_activity').insert(row);
+    // An ADO revision's activity is recorded once, however often its delivery is applied.
+    await (tx ?? this.db)('issue_activity')
+      .insert(row)
+      .onConflict([
+        'issue_id',
+        'type',
+        'source_organization_id',
+        'source_work_item_id',
+        'source_revision',
+      ])
+      .ignore();
     return toActivity(row as RawDbActivityRow);
   }
 

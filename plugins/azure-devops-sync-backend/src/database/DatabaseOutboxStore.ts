@@ -12,6 +12,7 @@ import { toIso } from './tables';
 import {
   claimRows,
   releaseStaleRows,
+  touchClaimedRows,
   replayRow,
   retryOrFailRow,
   WorkQueueTable,
@@ -90,6 +91,9 @@ export class DatabaseOutboxStore implements OutboxStore {
         status: 'pending',
         attempts: 0,
         next_attempt_at: new Date(),
+        // Explicit, in milliseconds: the column default has whole seconds on SQLite, and the
+        // worker compares this time with ADO's ChangedDate.
+        created_at: new Date(),
       })),
     );
   }
@@ -116,6 +120,10 @@ export class DatabaseOutboxStore implements OutboxStore {
     retryAt: Date | null,
   ): Promise<void> {
     await retryOrFailRow(this.db, OUTBOX, id, error, retryAt);
+  }
+
+  async touch(worker: string): Promise<void> {
+    await touchClaimedRows(this.db, OUTBOX, worker);
   }
 
   async releaseStale(olderThan: Date): Promise<number> {

@@ -42,6 +42,8 @@ export interface InboxStore {
     outcome: string,
   ): Promise<void>;
   retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Refreshes the claim time of the rows `worker` holds (its heartbeat). */
+  touch(worker: string): Promise<void>;
   releaseStale(olderThan: Date): Promise<number>;
   list(filter: {
     organizationId: string;

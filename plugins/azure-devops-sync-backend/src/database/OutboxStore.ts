@@ -47,6 +47,8 @@ export interface OutboxStore {
   /** Schedules another try at `retryAt`, or marks the job failed when `retryAt` is null. */
   retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void>;
   /** Running jobs whose worker died (claimed before `olderThan`) go back to pending. */
+  /** Refreshes the claim time of the rows `worker` holds (its heartbeat). */
+  touch(worker: string): Promise<void>;
   releaseStale(olderThan: Date): Promise<number>;
   list(filter: {
     organizationId?: string;

@@ -101,6 +101,17 @@ export async function retryOrFailRow(
     );
 }
 
+/** Keeps a live worker's claims fresh, so the sweep never takes them for a dead worker's. */
+export async function touchClaimedRows(
+  db: Knex,
+  spec: WorkQueueTable,
+  worker: string,
+): Promise<void> {
+  await db(spec.table)
+    .where({ status: 'running', claimed_by: worker })
+    .update({ claimed_at: new Date() });
+}
+
 /** Running rows whose worker died (claimed before `olderThan`) go back to pending. */
 export async function releaseStaleRows(
   db: Knex,

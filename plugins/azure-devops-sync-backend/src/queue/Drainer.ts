@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 
+/** How often a running drain refreshes its claims. */
+export const HEARTBEAT_MS = 10_000;
+/** A claim not refreshed for this long belongs to a dead runner: the sweep releases it. */
+export const STALE_CLAIM_MS = 3 * HEARTBEAT_MS;
+
 /**
  * Runs a queue's `runOnce` until it reports no work, one run at a time. `kick()` asks for a run
  * right away (after a webhook is accepted or a job queued); the scheduled sweep calls `drain()`
@@ -20,6 +25,8 @@ export class Drainer {
      * deliveries instead of one each, and the queries per delivery drop accordingly.
      */
     private readonly kickDelayMs = 0,
+    /** Called every {@link HEARTBEAT_MS} while a drain runs: keeps this runner's claims fresh. */
+    private readonly heartbeat?: () => Promise<void>,
   ) {}
 
   kick(): void {
@@ -45,6 +52,17 @@ export class Drainer {
       this.again = true;
       return this.running;
     }
+    const beat = this.heartbeat
+      ? setInterval(
+          () =>
+            this.heartbeat!().catch(error =>
+              this.logger.warn(
+                `${this.name} heartbeat failed: ${(error as Error).message}`,
+              ),
+            ),
+          HEARTBEAT_MS,
+        )
+      : undefined;
     this.running = (async () => {
       try {
         do {
@@ -54,6 +72,7 @@ export class Drainer {
           }
         } while (this.again && !this.stopped);
       } finally {
+        clearInterval(beat);
         this.running = undefined;
       }
     })();

@@ -11,6 +11,7 @@ import {
   isEchoOf,
   normalizeField,
   SYNCED_FIELDS,
+  WrittenFields,
 } from '../sync/revisionFields';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
@@ -170,10 +171,19 @@ export class InboxProcessor {
         : undefined;
     const at = (field: string) => fieldAtRevision(changes, snapshot, field);
 
-    // What our outbound sync wrote at this revision (its echo) and after it (a later write of
-    // ours already replaced this revision's value in ADO, and the issue holds what we wrote).
-    const written = revision
-      ? await syncState.writtenRevisions(organizationId, workItemId, revision)
+    const lastApplied = await syncState.lastAppliedRevision(
+      organizationId,
+      workItemId,
+    );
+    // What our outbound sync wrote since the last applied revision: before this one (the
+    // issue already holds those values, so they are the baseline), at it (its echo) and after
+    // it (a later write of ours already replaced this revision's value in ADO).
+    const written: Map<number, WrittenFields> = revision
+      ? await syncState.writtenRevisions(
+          organizationId,
+          workItemId,
+          Math.min(revision, lastApplied + 1),
+        )
       : new Map();
     const mine = written.get(revision);
     const echo = mine !== undefined && isEchoOf(mine, at);
@@ -184,10 +194,7 @@ export class InboxProcessor {
         .flatMap(([, fields]) => Object.keys(fields)),
     );
 
-    const stale =
-      revision > 0 &&
-      revision <=
-        (await syncState.lastAppliedRevision(organizationId, workItemId));
+    const stale = revision > 0 && revision <= lastApplied;
     const outcomes: string[] = [];
 
     const history = changes['System.History']?.newValue;
@@ -234,7 +241,13 @@ export class InboxProcessor {
         // Our own write, or a value a later write of ours replaced: the issue already holds
         // the portal's intent.
         if (ours.has(field) || overwritten.has(field)) continue;
-        const last = isState ? links[0].state || null : links[0].assignedTo;
+        const last = this.baseline(
+          field,
+          links[0],
+          written,
+          lastApplied,
+          revision,
+        );
         if (!changes[field] && (last === null || last === now)) continue;
         if (isState && now && config.sync_status_reverse) {
           outcomes.push(
@@ -276,36 +289,39 @@ export class InboxProcessor {
     };
   }
 
-  private async doneStates(
+  /**
+   * A field's value before this revision: what our latest write in between put there (not yet
+   * applied, but the issue holds it), else the value at the last applied revision (the link).
+   */
+  private baseline(
+    field: string,
+    link: StoredIssueLink,
+    written: Map<number, WrittenFields>,
+    lastApplied: number,
+    revision: number,
+  ): string | null {
+    const between = [...written]
+      .filter(
+        ([rev, fields]) =>
+          rev > lastApplied && rev < revision && field in fields,
+      )
+      .sort(([a], [b]) => b - a);
+    if (between.length > 0) return normalizeField(field, between[0][1][field]);
+    return field === 'System.State' ? link.state || null : link.assignedTo;
+  }
+
+  private doneStates(
     delivery: InboxDelivery,
     link: StoredIssueLink,
     config: { inbound_done_states: Record<string, string[]> },
   ): Promise<string[]> {
-    const projectId =
+    return this.deps.catalogs.doneStates(
+      delivery.organizationId,
       delivery.payload?.resourceContainers?.project?.id ??
-      link.projectId ??
-      undefined;
-    return (
-      config.inbound_done_states[projectId] ??
-      (await this.defaultDoneStates(delivery.organizationId, projectId))
+        link.projectId ??
+        undefined,
+      config.inbound_done_states,
     );
-  }
-
-  /** A failed lookup throws, so the delivery waits for a retry instead of guessing. */
-  private async defaultDoneStates(
-    organizationId: string,
-    projectId?: string,
-  ): Promise<string[]> {
-    if (!projectId)
-      throw new Error(
-        'The delivery names no project, so its done states are unknown',
-      );
-    for (const refresh of [false, true]) {
-      const catalog = await this.deps.catalogs.get(organizationId, { refresh });
-      const states = catalog.states[projectId];
-      if (states) return states.defaultDoneStates;
-    }
-    throw new Error(`The states of project ${projectId} are unknown`);
   }
 
   private async status(

@@ -175,12 +175,21 @@ export class OutboxWorker {
       return { status: 'done', outcome: `Assigned to ${mail}` };
     }
 
+    const body = outboundCommentBody(payload.authorName, payload.text);
+    // A retry after a crash may follow a PATCH that reached ADO before the job was marked done:
+    // the work item's latest comment then is this one, and posting it again would double it.
+    if (
+      job.attempts > 1 &&
+      normalizeField('System.History', workItem.fields['System.History']) ===
+        body
+    ) {
+      return {
+        status: 'done',
+        outcome: 'Comment already in Azure DevOps (written before a retry)',
+      };
+    }
     await this.write(client, job, workItem, [
-      {
-        op: 'add',
-        path: '/fields/System.History',
-        value: outboundCommentBody(payload.authorName, payload.text),
-      },
+      { op: 'add', path: '/fields/System.History', value: body },
     ]);
     return { status: 'done', outcome: 'Comment added' };
   }
@@ -278,6 +287,23 @@ export class OutboxWorker {
       field === 'System.State' ? link?.state || null : link?.assignedTo ?? null;
     const inAdo = normalizeField(field, workItem.fields[field]);
     if (lastApplied === null || inAdo === lastApplied) return undefined;
+    if (field === 'System.State') {
+      // Only a change across the done boundary says something about the status; one that does
+      // not (New → Active) changes no status when its delivery arrives, so it must not win.
+      const config = await this.deps.configs.get(job.organizationId);
+      const done = await this.deps.catalogs
+        .doneStates(
+          job.organizationId,
+          (await this.projectIdOf(job.organizationId, workItem)) ??
+            link?.projectId ??
+            undefined,
+          config.inbound_done_states,
+        )
+        .catch(() => undefined);
+      // Unknown done states: no judgement, the job is written as the portal asked.
+      if (!done || done.includes(inAdo) === done.includes(lastApplied))
+        return undefined;
+    }
     // Our own writes since the last applied revision explain it (their echoes are on the way).
     const writes = await this.deps.syncState.writtenRevisions(
       job.organizationId,

@@ -32,4 +32,25 @@ export class ProjectCatalogService {
     await this.deps.cache.set(key, catalog as any, { ttl: this.deps.ttlMs });
     return catalog;
   }
+
+  /**
+   * The "done" states of a project: configured ones, else those in the Resolved/Completed
+   * categories. A failed lookup throws, so callers wait for a retry instead of guessing.
+   */
+  async doneStates(
+    organizationId: string,
+    projectId: string | undefined,
+    configured: Record<string, string[]>,
+  ): Promise<string[]> {
+    if (!projectId) {
+      throw new Error('No project is known, so its done states are unknown');
+    }
+    if (configured[projectId]) return configured[projectId];
+    for (const refresh of [false, true]) {
+      const catalog = await this.get(organizationId, { refresh });
+      const states = catalog.states[projectId];
+      if (states) return states.defaultDoneStates;
+    }
+    throw new Error(`The states of project ${projectId} are unknown`);
+  }
 }
