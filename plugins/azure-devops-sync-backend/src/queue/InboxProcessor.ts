@@ -175,9 +175,9 @@ export class InboxProcessor {
       organizationId,
       workItemId,
     );
-    // What our outbound sync wrote since the last applied revision: before this one (the
-    // issue already holds those values, so they are the baseline), at it (its echo) and after
-    // it (a later write of ours already replaced this revision's value in ADO).
+    // What our outbound sync wrote since the last applied revision: earlier revisions (the
+    // issue already holds those values, so they are the baseline), this revision (its echo)
+    // and later ones (a later write of ours already replaced this revision's value in ADO).
     const written: Map<number, WrittenFields> = revision
       ? await syncState.writtenRevisions(
           organizationId,
