@@ -253,7 +253,13 @@ export interface LoggedEmulator {
 
 /** The emulator behind a thin express app that timestamps every request and its answer. */
 export async function startLoggedEmulator(
-  options: { seed?: EmulatorSeed } = {},
+  options: {
+    seed?: EmulatorSeed;
+    /** Runs before the emulator on every request (after the log), e.g. to hold some. */
+    gate?: express.RequestHandler;
+    /** Service hook retry delays (default 50, 100, 200 ms). */
+    deliveryRetryDelaysMs?: number[];
+  } = {},
 ): Promise<LoggedEmulator> {
   const requests: EmulatorRequest[] = [];
   const holder: { emulator?: Emulator } = {};
@@ -276,6 +282,7 @@ export async function startLoggedEmulator(
     }
     next();
   });
+  if (options.gate) outer.use(options.gate);
   outer.use((req, res, next) => holder.emulator!.app(req, res, next));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = outer.listen(0, '127.0.0.1');
@@ -287,7 +294,7 @@ export async function startLoggedEmulator(
   const e = createEmulator({
     seed: options.seed ?? demoSeed,
     publicUrl: url,
-    deliveryRetryDelaysMs: [50, 100, 200],
+    deliveryRetryDelaysMs: options.deliveryRetryDelaysMs ?? [50, 100, 200],
   });
   holder.emulator = e;
   return {
@@ -325,6 +332,9 @@ export function seedWithPat(pat: string): EmulatorSeed {
 
 // ---- connecting and seeding -----------------------------------------------------------------
 
+/** What the seeding helpers need: an in-process test backend or a backend process. */
+export type BackendApi = Pick<ReliabilityBackend, 'api' | 'port'>;
+
 export interface ConnectedOrg {
   organizationId: string;
   externalId: string;
@@ -339,7 +349,7 @@ export interface ConnectedOrg {
  * with two-way sync on and `Done` as Payments' only done state.
  */
 export async function connectFabrikam(
-  backend: ReliabilityBackend,
+  backend: BackendApi,
   emu: LoggedEmulator,
   options: { hookUrl?: string; config?: JsonObject } = {},
 ): Promise<ConnectedOrg> {
@@ -394,7 +404,7 @@ export async function connectFabrikam(
 
 /** `count` distinct issues of payments-api (one error event each, in batches). */
 export async function createIssues(
-  backend: ReliabilityBackend,
+  backend: BackendApi,
   count: number,
   tag = 'Rel',
 ): Promise<string[]> {
@@ -450,7 +460,7 @@ export async function createBug(
 }
 
 export async function linkIssue(
-  backend: ReliabilityBackend,
+  backend: BackendApi,
   issueId: string,
   organizationId: string,
   workItemId: number,
@@ -460,6 +470,62 @@ export async function linkIssue(
     .set('Authorization', user)
     .send({ organizationId, workItemId });
   if (res.status !== 201) throw new Error(`link: ${res.status} ${res.text}`);
+}
+
+/**
+ * A `workitem.updated` delivery shaped like ADO's (resourceVersion 1.0) for revision `rev`, which
+ * moves the work item from state `from` to `to` and, with `comment`, adds that comment.
+ */
+export function workItemUpdate(
+  org: ConnectedOrg,
+  workItemId: number,
+  rev: number,
+  change: { from: string; to: string; comment?: string },
+): string {
+  const base = `http://127.0.0.1/fabrikam/${org.paymentsProjectId}/_apis/wit/workItems/${workItemId}`;
+  const fields: Record<string, { oldValue?: unknown; newValue: unknown }> = {
+    'System.Rev': { oldValue: rev - 1, newValue: rev },
+    'System.State': { oldValue: change.from, newValue: change.to },
+  };
+  if (change.comment) fields['System.History'] = { newValue: change.comment };
+  return JSON.stringify({
+    subscriptionId: org.subscriptionId,
+    notificationId: rev,
+    id: `${workItemId}-${rev}`,
+    eventType: 'workitem.updated',
+    publisherId: 'tfs',
+    resource: {
+      id: rev,
+      workItemId,
+      rev,
+      revisedBy: {
+        displayName: 'Carol',
+        uniqueName: 'carol@example.com',
+        id: '21354f98-ab06-67d9-b974-5a54d992082e',
+      },
+      revisedDate: '9999-01-01T00:00:00Z',
+      fields,
+      url: `${base}/updates/${rev}`,
+      revision: {
+        id: workItemId,
+        rev,
+        fields: {
+          'System.TeamProject': 'Payments',
+          'System.WorkItemType': 'Bug',
+          'System.State': change.to,
+          'System.Title': `work item ${workItemId}`,
+        },
+        url: `${base}/revisions/${rev}`,
+      },
+    },
+    resourceVersion: '1.0',
+    resourceContainers: {
+      collection: { id: org.externalId },
+      account: { id: org.externalId },
+      project: { id: org.paymentsProjectId },
+    },
+    createdDate: new Date().toISOString(),
+  });
 }
 
 // ---- database dumps ------------------------------------------------------------------------
