@@ -363,7 +363,7 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
-    // Known product bug (deterministic form of what the run above counts as wrongFinalState):
+    // Regression (found by this suite, now fixed; the deterministic form of what the run above counts as wrongFinalState):
     // deliveries carry only the changed fields, and a revision at or below the last applied one
     // is dropped, so when rev 3 (Committed → Approved, no status change) overtakes rev 2
     // (Done → Committed, an unresolve), the unresolve is lost and the issue stays resolved while
@@ -379,7 +379,7 @@ describe.each(databases.eachSupportedId())(
 
     /* eslint-disable jest/no-standalone-expect */
     regression(
-      'a late unresolve overtaken by a later no-op revision still leaves the issue unresolved (product bug: stays resolved)',
+      'a late unresolve overtaken by a later no-op revision still leaves the issue unresolved',
       async () => {
         const [issueId] = await createIssues(backend, 1, 'Overtaken');
         const workItemId = await createBug(emu, 'overtaken', 'New');

@@ -969,7 +969,7 @@ describe.each(databases.eachSupportedId())(
     // rewritten). Fixed: kept as a regression check.
     // eslint-disable-next-line jest/expect-expect
     regression(
-      'PUT /organizations/:id/config with a text/plain body → 4xx, no write (product bug: 200 and a write)',
+      'PUT /organizations/:id/config with a text/plain body → 4xx, no write',
       async () => {
         const before = tally.failures;
         try {
