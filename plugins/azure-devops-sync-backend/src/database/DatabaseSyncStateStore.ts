@@ -2,7 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { getMigratedClient } from './migrations';
 import { WrittenFields } from '../sync/revisionFields';
-import { SyncStateStore } from './SyncStateStore';
+import { SyncStateStore, WrittenRevision } from './SyncStateStore';
 
 /** Rows written before values were kept hold a list of field names. */
 function toWrittenFields(text: string): WrittenFields {
@@ -59,14 +59,34 @@ export class DatabaseSyncStateStore implements SyncStateStore {
     organizationId: string,
     workItemId: number,
     fromRevision: number,
-  ): Promise<Map<number, WrittenFields>> {
+  ): Promise<Map<number, WrittenRevision>> {
     const rows = await this.db('written_revisions')
       .where({ organization_id: organizationId, work_item_id: workItemId })
       .andWhere('revision', '>=', fromRevision)
-      .select('revision', 'fields');
+      .select('revision', 'fields', 'confirmed');
     return new Map(
-      rows.map(row => [Number(row.revision), toWrittenFields(row.fields)]),
+      rows.map(row => [
+        Number(row.revision),
+        {
+          fields: toWrittenFields(row.fields),
+          confirmed: Boolean(row.confirmed),
+        },
+      ]),
     );
+  }
+
+  async confirmWrittenRevision(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+  ): Promise<void> {
+    await this.db('written_revisions')
+      .where({
+        organization_id: organizationId,
+        work_item_id: workItemId,
+        revision,
+      })
+      .update({ confirmed: true });
   }
 
   async lastAppliedRevision(

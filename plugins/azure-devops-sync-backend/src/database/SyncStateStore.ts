@@ -1,5 +1,10 @@
 import { WrittenFields } from '../sync/revisionFields';
 
+export interface WrittenRevision {
+  fields: WrittenFields;
+  confirmed: boolean;
+}
+
 /** What the sync remembers per work item: revisions it wrote, and the last revision applied. */
 export interface SyncStateStore {
   /** Records a revision our outbound sync wrote and the values it wrote, to know its echo. */
@@ -9,18 +14,27 @@ export interface SyncStateStore {
     revision: number,
     fields: WrittenFields,
   ): Promise<void>;
+  /** Marks a recorded revision as proved ours by ADO's answer to the PATCH. */
+  confirmWrittenRevision(
+    organizationId: string,
+    workItemId: number,
+    revision: number,
+  ): Promise<void>;
   /** Drops a revision recorded ahead of a write that then failed. */
   forgetWrittenRevision(
     organizationId: string,
     workItemId: number,
     revision: number,
   ): Promise<void>;
-  /** The revisions we wrote to a work item from `fromRevision` on, with what each wrote. */
+  /**
+   * The revisions we wrote (or are writing) to a work item from `fromRevision` on: what each
+   * wrote, and whether ADO's answer confirmed it.
+   */
   writtenRevisions(
     organizationId: string,
     workItemId: number,
     fromRevision: number,
-  ): Promise<Map<number, WrittenFields>>;
+  ): Promise<Map<number, WrittenRevision>>;
   lastAppliedRevision(
     organizationId: string,
     workItemId: number,

@@ -11,8 +11,8 @@ import {
   isEchoOf,
   normalizeField,
   SYNCED_FIELDS,
-  WrittenFields,
 } from '../sync/revisionFields';
+import { WrittenRevision } from '../database/SyncStateStore';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
@@ -178,20 +178,22 @@ export class InboxProcessor {
     // What our outbound sync wrote since the last applied revision: earlier revisions (the
     // issue already holds those values, so they are the baseline), this revision (its echo)
     // and later ones (a later write of ours already replaced this revision's value in ADO).
-    const written: Map<number, WrittenFields> = revision
+    const written: Map<number, WrittenRevision> = revision
       ? await syncState.writtenRevisions(
           organizationId,
           workItemId,
           Math.min(revision, lastApplied + 1),
         )
       : new Map();
-    const mine = written.get(revision);
+    const mine = written.get(revision)?.fields;
     const echo = mine !== undefined && isEchoOf(mine, at);
     const ours = new Set(echo ? Object.keys(mine) : []);
+    // Only revisions ADO's answer confirmed: an unconfirmed one is merely the number a PATCH
+    // in flight expects, and a foreign edit may have taken it.
     const overwritten = new Set(
       [...written]
-        .filter(([rev]) => rev > revision)
-        .flatMap(([, fields]) => Object.keys(fields)),
+        .filter(([rev, w]) => rev > revision && w.confirmed)
+        .flatMap(([, w]) => Object.keys(w.fields)),
     );
 
     const stale = revision > 0 && revision <= lastApplied;
@@ -296,17 +298,21 @@ export class InboxProcessor {
   private baseline(
     field: string,
     link: StoredIssueLink,
-    written: Map<number, WrittenFields>,
+    written: Map<number, WrittenRevision>,
     lastApplied: number,
     revision: number,
   ): string | null {
     const between = [...written]
       .filter(
-        ([rev, fields]) =>
-          rev > lastApplied && rev < revision && field in fields,
+        ([rev, w]) =>
+          w.confirmed &&
+          rev > lastApplied &&
+          rev < revision &&
+          field in w.fields,
       )
       .sort(([a], [b]) => b - a);
-    if (between.length > 0) return normalizeField(field, between[0][1][field]);
+    if (between.length > 0)
+      return normalizeField(field, between[0][1].fields[field]);
     return field === 'System.State' ? link.state || null : link.assignedTo;
   }
 

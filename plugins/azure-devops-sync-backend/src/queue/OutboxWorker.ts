@@ -234,6 +234,11 @@ export class OutboxWorker {
       throw error;
     }
     if (updated.rev !== expected) {
+      await syncState.forgetWrittenRevision(
+        job.organizationId,
+        job.workItemId,
+        expected,
+      );
       await syncState.recordWrittenRevision(
         job.organizationId,
         job.workItemId,
@@ -241,6 +246,11 @@ export class OutboxWorker {
         fields,
       );
     }
+    await syncState.confirmWrittenRevision(
+      job.organizationId,
+      job.workItemId,
+      updated.rev,
+    );
     // The link's state and assignee are not taken from this answer: they must stay the values
     // of the last *applied* revision, and this one may include foreign revisions not yet
     // delivered. The echo's delivery moves them on, in revision order.
@@ -315,8 +325,8 @@ export class OutboxWorker {
     );
     if (
       [...writes.values()].some(
-        fields =>
-          field in fields && normalizeField(field, fields[field]) === inAdo,
+        w =>
+          field in w.fields && normalizeField(field, w.fields[field]) === inAdo,
       )
     ) {
       return undefined;
