@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import pLimit from 'p-limit';
 import type { ActivitySource } from '@internal/plugin-azure-devops-sync-common';
 import { InboxDelivery, InboxStore } from '../database/InboxStore';
 import { IssueStore, StoredIssueLink } from '../database/IssueStore';
@@ -17,6 +18,9 @@ import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { retryDelayMs } from './backoff';
+
+/** Deliveries of one batch applied at the same time. */
+const APPLY_CONCURRENCY = 4;
 
 /** A webhook's kick waits this long, so one run applies the deliveries of many requests. */
 export const INBOX_KICK_DELAY_MS = 20;
@@ -87,9 +91,14 @@ export class InboxProcessor {
       );
     }
     const settled = new Set(unlinked);
-    for (const delivery of deliveries) {
-      if (!settled.has(delivery)) await this.run(delivery);
-    }
+    // A claimed batch holds at most one delivery per work item (the first open one), so they
+    // are independent: apply a few at once, which PostgreSQL's pool turns into real overlap.
+    const limit = pLimit(APPLY_CONCURRENCY);
+    await Promise.all(
+      deliveries
+        .filter(delivery => !settled.has(delivery))
+        .map(delivery => limit(() => this.run(delivery))),
+    );
     return deliveries.length;
   }
 
