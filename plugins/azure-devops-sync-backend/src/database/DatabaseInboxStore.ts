@@ -210,23 +210,6 @@ export class DatabaseInboxStore implements InboxStore {
       .update({ status, outcome, processed_at: new Date(), last_error: null });
   }
 
-  async finishMany(
-    ids: string[],
-    status: 'applied' | 'skipped',
-    outcome: string,
-  ): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) {
-      await this.db('inbox_deliveries')
-        .whereIn('id', ids.slice(i, i + 500))
-        .update({
-          status,
-          outcome,
-          processed_at: new Date(),
-          last_error: null,
-        });
-    }
-  }
-
   async retryOrFail(
     id: string,
     error: string,

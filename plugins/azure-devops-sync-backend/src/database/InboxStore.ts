@@ -35,12 +35,6 @@ export interface InboxStore {
     status: 'applied' | 'skipped',
     outcome: string,
   ): Promise<void>;
-  /** Finishes many deliveries with one outcome, in one statement. */
-  finishMany(
-    ids: string[],
-    status: 'applied' | 'skipped',
-    outcome: string,
-  ): Promise<void>;
   retryOrFail(id: string, error: string, retryAt: Date | null): Promise<void>;
   /** Refreshes the claim time of the rows `worker` holds (its heartbeat). */
   touch(worker: string): Promise<void>;

@@ -68,36 +68,13 @@ export class InboxProcessor {
       this.id,
       this.deps.batchSize ?? 100,
     );
-    // Most deliveries are for work items no issue links to: settle those in one statement.
-    const linked = new Map<string, Set<number>>();
-    for (const organizationId of new Set(
-      deliveries.map(d => d.organizationId),
-    )) {
-      linked.set(
-        organizationId,
-        new Set(await this.deps.issues.linkedWorkItemIds(organizationId)),
-      );
-    }
-    const unlinked = deliveries.filter(
-      d =>
-        d.workItemId !== null &&
-        !linked.get(d.organizationId)!.has(d.workItemId),
-    );
-    if (unlinked.length > 0) {
-      await this.deps.inbox.finishMany(
-        unlinked.map(d => d.id),
-        'skipped',
-        'No issue is linked to this work item',
-      );
-    }
-    const settled = new Set(unlinked);
+    // Deliveries for work items no issue links to were settled when they were accepted; one
+    // whose link went away since is settled by apply().
     // A claimed batch holds at most one delivery per work item (the first open one), so they
     // are independent: apply a few at once, which PostgreSQL's pool turns into real overlap.
     const limit = pLimit(APPLY_CONCURRENCY);
     await Promise.all(
-      deliveries
-        .filter(delivery => !settled.has(delivery))
-        .map(delivery => limit(() => this.run(delivery))),
+      deliveries.map(delivery => limit(() => this.run(delivery))),
     );
     return deliveries.length;
   }

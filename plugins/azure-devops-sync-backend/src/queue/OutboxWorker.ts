@@ -114,7 +114,7 @@ export class OutboxWorker {
     );
     const workItem = await client.getWorkItem(job.workItemId);
     // Judged after the read: an ADO change applied while we waited for it counts.
-    const superseded = await this.superseded(job, workItem);
+    const superseded = await this.superseded(job, workItem, config);
     if (superseded) return { status: 'skipped', outcome: superseded };
 
     if (payload.kind === 'status') {
@@ -271,6 +271,7 @@ export class OutboxWorker {
   private async superseded(
     job: OutboxJob,
     workItem: AdoWorkItem,
+    config: { inbound_done_states: Record<string, string[]> },
   ): Promise<string | undefined> {
     const { payload } = job;
     if (!job.issueId || payload.kind === 'comment') return undefined;
@@ -300,7 +301,6 @@ export class OutboxWorker {
     if (field === 'System.State') {
       // Only a change across the done boundary says something about the status; one that does
       // not (New → Active) changes no status when its delivery arrives, so it must not win.
-      const config = await this.deps.configs.get(job.organizationId);
       const done = await this.deps.catalogs
         .doneStates(
           job.organizationId,
