@@ -664,6 +664,29 @@ async function main() {
       },
     ).then(r => r.json());
     const workItems: number[] = wiql.workItems.map((w: any) => w.id);
+    // The demo project has only a few work items: add Tasks until `--linked` can be linked.
+    while (workItems.length < LINKED) {
+      const created = await fetch(
+        `${running.url}/fabrikam/Payments/_apis/wit/workitems/$Task?api-version=7.1`,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Basic ${Buffer.from(':demo-pat').toString(
+              'base64',
+            )}`,
+            'Content-Type': 'application/json-patch+json',
+          },
+          body: JSON.stringify([
+            {
+              op: 'add',
+              path: '/fields/System.Title',
+              value: `Webhook bench ${workItems.length + 1}`,
+            },
+          ]),
+        },
+      ).then(r => r.json());
+      workItems.push(created.id);
+    }
     const project = [...fabrikam.projects.values()].find(
       (p: any) => p.name === 'Payments',
     ) as any;

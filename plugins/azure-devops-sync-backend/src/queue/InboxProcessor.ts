@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { ActivitySource } from '@internal/plugin-azure-devops-sync-common';
 import { InboxDelivery, InboxStore } from '../database/InboxStore';
@@ -81,6 +82,9 @@ export class InboxProcessor {
 
   private async run(delivery: InboxDelivery): Promise<void> {
     const { inbox, logger } = this.deps;
+    // SQLite answers synchronously, so a batch would otherwise run as one long task and hold
+    // back every webhook waiting to be acknowledged: give the event loop a turn per delivery.
+    await setImmediatePromise();
     try {
       const result = await this.apply(delivery);
       await inbox.finish(delivery.id, result.status, result.outcome);
