@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { InboxDelivery, InboxDeliveryInput, InboxStore } from './InboxStore';
 import { getMigratedClient } from './migrations';
-import { toIso } from './tables';
+import { isPostgres, toIso } from './tables';
 import {
   claimRows,
   releaseStaleRows,
@@ -102,38 +102,17 @@ export class DatabaseInboxStore implements InboxStore {
   private async acceptMany(
     inputs: readonly InboxDeliveryInput[],
   ): Promise<Array<Accepted | Error>> {
-    const now = new Date();
-    const linked = await this.linkedAmong(inputs);
-    const rows = inputs.map(input => {
-      // Most deliveries are for work items no issue links to: stored settled, never queued.
-      const queued = linked.has(`${input.organizationId}:${input.workItemId}`);
-      return {
-        id: randomUUID(),
-        organization_id: input.organizationId,
-        event_type: input.eventType,
-        work_item_id: input.workItemId,
-        revision: input.revision,
-        payload: JSON.stringify(input.payload),
-        status: queued ? 'pending' : 'skipped',
-        outcome: queued ? null : UNLINKED_OUTCOME,
-        attempts: 0,
-        next_attempt_at: now,
-        received_at: now,
-        processed_at: queued ? null : now,
-      };
-    });
-    let returned: Array<{ id: string }>;
+    const rows = inputs.map(input => ({
+      id: randomUUID(),
+      organization_id: input.organizationId,
+      event_type: input.eventType,
+      work_item_id: input.workItemId,
+      revision: input.revision,
+      payload: JSON.stringify(input.payload),
+    }));
+    let returned: Array<{ id: string; status: string }>;
     try {
-      returned = await this.db('inbox_deliveries')
-        .insert(rows)
-        .onConflict([
-          'organization_id',
-          'event_type',
-          'work_item_id',
-          'revision',
-        ])
-        .ignore()
-        .returning('id');
+      returned = await this.insertDeliveries(rows, new Date());
     } catch (error) {
       // One bad row must not fail the others: store them one by one to find it.
       if (inputs.length === 1) throw error;
@@ -146,16 +125,13 @@ export class DatabaseInboxStore implements InboxStore {
         ),
       );
     }
-    const inserted = new Set(returned.map(r => r.id));
+    const inserted = new Map(returned.map(r => [r.id, r.status]));
     // A duplicate (stored before, or twice in this batch) answers with the stored row's id.
     return Promise.all(
       rows.map(async row => {
-        if (inserted.has(row.id)) {
-          return {
-            id: row.id,
-            duplicate: false,
-            queued: row.status === 'pending',
-          };
+        const status = inserted.get(row.id);
+        if (status) {
+          return { id: row.id, duplicate: false, queued: status === 'pending' };
         }
         const existing = await this.db<RawDbInboxRow>('inbox_deliveries')
           .where({
@@ -170,27 +146,65 @@ export class DatabaseInboxStore implements InboxStore {
     );
   }
 
-  /** `org:workItem` keys of the inputs' work items that any issue links to (broken or not). */
-  private async linkedAmong(
-    inputs: readonly InboxDeliveryInput[],
-  ): Promise<Set<string>> {
-    const byOrganization = new Map<string, Set<number>>();
-    for (const { organizationId, workItemId } of inputs) {
-      if (workItemId === null) continue;
-      const ids = byOrganization.get(organizationId) ?? new Set<number>();
-      byOrganization.set(organizationId, ids.add(workItemId));
-    }
-    const linked = new Set<string>();
-    for (const [organizationId, ids] of byOrganization) {
-      const rows = await this.db('issue_links')
-        .distinct('work_item_id')
-        .where('organization_id', organizationId)
-        .whereIn('work_item_id', [...ids]);
-      for (const row of rows) {
-        linked.add(`${organizationId}:${Number(row.work_item_id)}`);
-      }
-    }
-    return linked;
+  /**
+   * One statement per batch: deliveries for work items no issue links to (most of them) are
+   * stored settled, the rest queued; a repeated (organization, event, work item, revision) is
+   * left out. Returns the new rows' ids and statuses.
+   */
+  private async insertDeliveries(
+    rows: Array<{
+      id: string;
+      organization_id: string;
+      event_type: string;
+      work_item_id: number | null;
+      revision: number | null;
+      payload: string;
+    }>,
+    now: Date,
+  ): Promise<Array<{ id: string; status: string }>> {
+    // PostgreSQL types parameters from their use; SQLite stores what it is given.
+    const time = isPostgres(this.db) ? 'CAST(? AS timestamptz)' : '?';
+    const values = rows
+      .map(() => '(?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?)')
+      .join(', ');
+    const result = await this.db.raw(
+      `WITH v (id, organization_id, event_type, work_item_id, revision, payload) AS (
+         VALUES ${values}
+       ), x AS (
+         SELECT v.*, EXISTS (
+           SELECT 1 FROM issue_links l
+            WHERE l.organization_id = v.organization_id
+              AND l.work_item_id = v.work_item_id
+         ) AS linked
+         FROM v
+       )
+       INSERT INTO inbox_deliveries (id, organization_id, event_type, work_item_id, revision,
+         payload, status, outcome, attempts, next_attempt_at, received_at, processed_at)
+       SELECT id, organization_id, event_type, work_item_id, revision, payload,
+              CASE WHEN linked THEN 'pending' ELSE 'skipped' END,
+              CASE WHEN linked THEN NULL ELSE ? END,
+              0, ${time}, ${time},
+              CASE WHEN linked THEN NULL ELSE ${time} END
+         FROM x
+        WHERE true
+       ON CONFLICT (organization_id, event_type, work_item_id, revision) DO NOTHING
+       RETURNING id, status`,
+      [
+        ...rows.flatMap(r => [
+          r.id,
+          r.organization_id,
+          r.event_type,
+          r.work_item_id,
+          r.revision,
+          r.payload,
+        ]),
+        UNLINKED_OUTCOME,
+        now,
+        now,
+        now,
+      ],
+    );
+    return isPostgres(this.db) ? result.rows : result;
   }
 
   async claim(worker: string, limit: number): Promise<InboxDelivery[]> {
