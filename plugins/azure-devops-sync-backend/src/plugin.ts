@@ -16,6 +16,7 @@ import { DatabaseOrganizationStore } from './database/DatabaseOrganizationStore'
 import { DatabaseOrgConfigStore } from './database/DatabaseOrgConfigStore';
 import { DatabaseOutboxStore } from './database/DatabaseOutboxStore';
 import { DatabaseSyncStateStore } from './database/DatabaseSyncStateStore';
+import { startWalCheckpointer } from './database/walCheckpointer';
 import { Drainer, STALE_CLAIM_MS } from './queue/Drainer';
 import { INBOX_KICK_DELAY_MS, InboxProcessor } from './queue/InboxProcessor';
 import { OutboxWorker } from './queue/OutboxWorker';
@@ -72,6 +73,10 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         const inbox = await DatabaseInboxStore.create({ database });
         const outbox = await DatabaseOutboxStore.create({ database });
         const syncState = await DatabaseSyncStateStore.create({ database });
+        const checkpointer = await startWalCheckpointer(
+          await database.getClient(),
+          message => logger.warn(`SQLite WAL checkpoint failed: ${message}`),
+        );
 
         const clients = new AdoClientFactory({
           organizations,
@@ -245,6 +250,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         });
         deps.lifecycle.addShutdownHook(async () => {
           await Promise.all([inboxRunner.stop(), outboxRunner.stop()]);
+          await checkpointer?.stop();
         });
       },
     });

@@ -1,0 +1,68 @@
+import knexFactory, { Knex } from 'knex';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWalCheckpointer, WalCheckpointer } from './walCheckpointer';
+
+describe('startWalCheckpointer', () => {
+  let dir: string;
+  let db: Knex;
+  let checkpointer: WalCheckpointer | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'));
+  });
+  afterEach(async () => {
+    await checkpointer?.stop();
+    checkpointer = undefined;
+    await db?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const open = async (filename: string) => {
+    db = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+    });
+    await db.raw('PRAGMA journal_mode = WAL');
+    await db.schema.createTable('rows', t => {
+      t.increments('id');
+      t.text('data');
+    });
+  };
+
+  it('copies committed pages into the database file while the writer never checkpoints', async () => {
+    const file = join(dir, 'plugin.sqlite');
+    await open(file);
+    const errors: string[] = [];
+    checkpointer = await startWalCheckpointer(db, m => errors.push(m));
+    expect(checkpointer).toBeDefined();
+    const [{ wal_autocheckpoint: pages }] = await db.raw(
+      'PRAGMA wal_autocheckpoint',
+    );
+    expect(pages).toBeGreaterThan(1000);
+
+    // About 8 MiB in 2,000 commits: below the writer's own checkpoint threshold.
+    const data = 'x'.repeat(4000);
+    for (let i = 0; i < 2000; i++) await db('rows').insert({ data });
+
+    const deadline = Date.now() + 15_000;
+    while (statSync(file).size < 8_000_000 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    expect(statSync(file).size).toBeGreaterThanOrEqual(8_000_000);
+    expect(await db('rows').count({ n: '*' })).toEqual([{ n: 2000 }]);
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('does nothing for an in-memory database', async () => {
+    await open(':memory:');
+    expect(await startWalCheckpointer(db, () => undefined)).toBeUndefined();
+  });
+
+  it('does nothing for PostgreSQL', async () => {
+    db = knexFactory({ client: 'pg', connection: 'postgresql://unused' });
+    expect(await startWalCheckpointer(db, () => undefined)).toBeUndefined();
+  });
+});
