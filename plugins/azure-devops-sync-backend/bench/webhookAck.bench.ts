@@ -589,11 +589,18 @@ async function benchTarget(
       true,
     );
     // The ceiling on this machine: the same backend and load tool, deliveries of an event type
-    // the route acknowledges without touching the database.
+    // the route acknowledges without touching the database. At the fixed rate it shows the
+    // latency this host adds before any of the plugin's own work.
     const ignored = JSON.stringify({
       eventType: 'git.push',
       resourceContainers: { collection: { id: collectionId } },
     });
+    await load(
+      `ceiling: ignored event type, no database, fixed ${RATE}/s`,
+      { overallRate: RATE, connections: 16, duration: FIXED_SECONDS },
+      true,
+      () => ignored,
+    );
     await load(
       `ceiling: ignored event type, no database (${CONNECTIONS} connections)`,
       { connections: CONNECTIONS, duration: SATURATION_SECONDS },
