@@ -152,14 +152,17 @@ export class DatabaseInboxStore implements InboxStore {
    * left out. Returns the new rows' ids and statuses.
    */
   private async insertDeliveries(
-    rows: Array<{
-      id: string;
-      organization_id: string;
-      event_type: string;
-      work_item_id: number | null;
-      revision: number | null;
-      payload: string;
-    }>,
+    rows: Array<
+      Pick<
+        RawDbInboxRow,
+        | 'id'
+        | 'organization_id'
+        | 'event_type'
+        | 'work_item_id'
+        | 'revision'
+        | 'payload'
+      >
+    >,
     now: Date,
   ): Promise<Array<{ id: string; status: string }>> {
     // PostgreSQL types parameters from their use; SQLite stores what it is given.
