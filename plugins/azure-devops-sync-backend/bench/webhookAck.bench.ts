@@ -13,11 +13,6 @@
  *
  * Every load phase stops by itself after its seconds; all traffic goes to 127.0.0.1.
  */
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { createEmulator } from '@internal/ado-emulator';
 import autocannon from 'autocannon';
@@ -28,6 +23,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { localBackendConfig } from '../src/reliability/__testUtils__/backendConfig';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -72,40 +68,8 @@ async function serve(options: ServeOptions) {
   );
   const { azureDevOpsSyncPlugin } = await import('../src/plugin');
   if (EXPERIMENT_ACK_WRITES) await patchAckWrites();
-  const baseUrl = `http://127.0.0.1:${options.port}`;
-  const config = new ConfigReader({
-    app: { baseUrl: 'http://127.0.0.1:3000' },
-    backend: {
-      baseUrl,
-      listen: { host: '127.0.0.1', port: options.port },
-      database: options.database,
-      auth: {
-        externalAccess: [
-          {
-            type: 'static',
-            options: { token: options.token, subject: 'webhook-bench' },
-          },
-        ],
-      },
-    },
-    integrations: {
-      azure: [
-        {
-          host: options.emulatorHost,
-          credentials: [{ personalAccessToken: 'demo-pat' }],
-        },
-      ],
-    },
-    azureDevOpsSync: { webhookBaseUrl: baseUrl },
-  });
   const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => config,
-    }),
-  );
+  backend.add(localBackendConfig({ ...options, subject: 'webhook-bench' }));
   backend.add(
     catalogServiceMock.factory({
       entities: [

@@ -5,6 +5,7 @@ import { registerMswHooksAllowingLocal } from '../__testUtils__/fakeAdo';
 import {
   API,
   connectFabrikam,
+  mapPaymentsStatus,
   createBug,
   createIssues,
   linkIssue,
@@ -69,18 +70,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       const org = await connectFabrikam(backend, emu);
-      await backend.api
-        .put(`${API}/organizations/${org.organizationId}/config`)
-        .set('Authorization', user)
-        .send({
-          sync_status_forward: {
-            [org.paymentsProjectId]: {
-              on_resolve: 'Done',
-              on_unresolve: 'Committed',
-            },
-          },
-        })
-        .expect(200);
+      await mapPaymentsStatus(backend, org);
       const issueIds = await createIssues(backend, ISSUES, 'Fault');
       const workItems: number[] = [];
       for (let i = 0; i < ISSUES; i++) {

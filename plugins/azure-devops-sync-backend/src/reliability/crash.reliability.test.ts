@@ -5,6 +5,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import {
   API,
   connectFabrikam,
+  mapPaymentsStatus,
   createBug,
   createIssues,
   linkIssue,
@@ -180,18 +181,7 @@ describe.each(targets)('reliability: crash (%s)', label => {
     // come back through it), issues linked to work items: inbound ones get the suite's
     // deliveries, outbound ones the jobs.
     const org = await connectFabrikam(proc.harness, emu);
-    await proc.harness.api
-      .put(`${API}/organizations/${org.organizationId}/config`)
-      .set('Authorization', user)
-      .send({
-        sync_status_forward: {
-          [org.paymentsProjectId]: {
-            on_resolve: 'Done',
-            on_unresolve: 'Committed',
-          },
-        },
-      })
-      .expect(200);
+    await mapPaymentsStatus(proc.harness, org);
     const issueIds = await createIssues(
       proc.harness,
       LINKED + OUTBOUND_ITEMS,

@@ -7,6 +7,8 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { registerMswHooksAllowingLocal } from '../__testUtils__/fakeAdo';
 import {
   API,
+  captureHookDelivery,
+  CapturedDelivery,
   connectFabrikam,
   ConnectedOrg,
   createBug,
@@ -51,17 +53,9 @@ const POST_CONCURRENCY = 4;
 /** Regression checks for product bugs these suites found (now fixed). */
 const regression = it;
 
-interface Captured {
-  body: Buffer;
-  secret: string;
-  workItemId: number;
-  rev: number;
-  eventType: string;
-}
-
 /** Stands between the emulator and the webhook: records every delivery, forwards it or holds it. */
 async function startHookProxy(backendPort: number) {
-  const captured: Captured[] = [];
+  const captured: CapturedDelivery[] = [];
   const answers: Array<{ key: string; status: number; result?: string }> = [];
   let mode: 'forward' | 'hold' = 'forward';
   const app = express();
@@ -69,15 +63,7 @@ async function startHookProxy(backendPort: number) {
     '/hook',
     express.raw({ type: () => true, limit: '5mb' }),
     async (req, res) => {
-      const body = req.body as Buffer;
-      const parsed = JSON.parse(body.toString('utf8'));
-      const item: Captured = {
-        body,
-        secret: String(req.get('shared-secret') ?? ''),
-        workItemId: Number(parsed.resource?.workItemId ?? parsed.resource?.id),
-        rev: Number(parsed.resource?.rev),
-        eventType: parsed.eventType,
-      };
+      const item = captureHookDelivery(req);
       captured.push(item);
       if (mode === 'hold') {
         res.status(200).json({ held: true });
@@ -87,7 +73,7 @@ async function startHookProxy(backendPort: number) {
         backendPort,
         'POST',
         `${API}/webhooks/workitem`,
-        body,
+        item.body,
         {
           'content-type': 'application/json',
           'shared-secret': item.secret,
@@ -185,7 +171,7 @@ describe.each(databases.eachSupportedId())(
       for (let i = half; i < DELIVERIES; i++) await edit(pick(workItems));
       await emu.emulator.whenDeliveriesIdle();
       const held = proxy.captured.slice(firstHeld);
-      const plan: Captured[] = [...held];
+      const plan: CapturedDelivery[] = [...held];
       const moved = Math.round(held.length * 0.1);
       for (let i = 0; i < moved; i++) {
         // Later revisions overtake earlier ones: an item moves towards the end.

@@ -12,6 +12,7 @@ import { registerMswHooksAllowingLocal } from '../__testUtils__/fakeAdo';
 import {
   API,
   connectFabrikam,
+  mapPaymentsStatus,
   createBug,
   createIssues,
   linkIssue,
@@ -140,18 +141,7 @@ describe.each(databases.eachSupportedId())(
 
       // ---- the workload ----
       const org = await connectFabrikam(backend, emu);
-      await backend.api
-        .put(`${API}/organizations/${org.organizationId}/config`)
-        .set('Authorization', user)
-        .send({
-          sync_status_forward: {
-            [org.paymentsProjectId]: {
-              on_resolve: 'Done',
-              on_unresolve: 'Committed',
-            },
-          },
-        })
-        .expect(200);
+      await mapPaymentsStatus(backend, org);
       const [issueId] = await createIssues(backend, 1, 'Secret');
       const workItemId = await createBug(emu, 'secrets', 'New');
       await linkIssue(backend, issueId, org.organizationId, workItemId);

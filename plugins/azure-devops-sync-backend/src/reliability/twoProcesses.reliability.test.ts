@@ -4,6 +4,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import {
   API,
   connectFabrikam,
+  mapPaymentsStatus,
   createBug,
   createIssues,
   linkIssue,
@@ -149,18 +150,7 @@ describe.each(postgres.length > 0 ? postgres : [['none']])(
         hookUrl: balancer.url,
       });
       const connectedAt = Date.now();
-      await b.harness.api
-        .put(`${API}/organizations/${org.organizationId}/config`)
-        .set('Authorization', user)
-        .send({
-          sync_status_forward: {
-            [org.paymentsProjectId]: {
-              on_resolve: 'Done',
-              on_unresolve: 'Committed',
-            },
-          },
-        })
-        .expect(200);
+      await mapPaymentsStatus(b.harness, org);
       const issueIds = await createIssues(
         a.harness,
         LINKED + OUTBOUND_ITEMS + LOST_ITEMS,

@@ -26,7 +26,6 @@ import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createBackend } from '@backstage/backend-defaults';
 import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
 import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
-import { ConfigReader } from '@backstage/config';
 import {
   Entity,
   parseEntityRef,
@@ -37,6 +36,7 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { azureDevOpsSyncPlugin } from '../../plugin';
+import { localBackendConfig } from './backendConfig';
 import { DEMO_ENTITIES } from '../../__testUtils__/demoEntities';
 import type {
   BackendProcessMessage,
@@ -193,40 +193,8 @@ function memoryCatalog(entities: Entity[]) {
 }
 
 async function serve(options: BackendProcessOptions) {
-  const baseUrl = `http://127.0.0.1:${options.port}`;
-  const config = new ConfigReader({
-    app: { baseUrl: 'http://127.0.0.1:3000' },
-    backend: {
-      baseUrl,
-      listen: { host: '127.0.0.1', port: options.port },
-      database: options.database,
-      auth: {
-        externalAccess: [
-          {
-            type: 'static',
-            options: { token: options.token, subject: 'reliability' },
-          },
-        ],
-      },
-    },
-    integrations: {
-      azure: [
-        {
-          host: options.emulatorHost,
-          credentials: [{ personalAccessToken: 'demo-pat' }],
-        },
-      ],
-    },
-    azureDevOpsSync: { webhookBaseUrl: baseUrl, ...(options.plugin ?? {}) },
-  });
   const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => config,
-    }),
-  );
+  backend.add(localBackendConfig({ ...options, subject: 'reliability' }));
   backend.add(recordingScheduler(options));
   // The default root logger first compiles every package's config schema with TypeScript to
   // learn which values to redact (seconds per start); the config here holds no real secret.

@@ -2,7 +2,15 @@ import type { Emulator } from '@internal/ado-emulator';
 import express, { RequestHandler } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API, rawRequest, RawResponse } from './harness';
+import {
+  API,
+  captureHookDelivery,
+  CapturedDelivery,
+  rawRequest,
+  RawResponse,
+} from './harness';
+
+export type { CapturedDelivery };
 
 /**
  * Holds the plugin's work item reads and/or writes to ADO (`/_apis/wit/workitems…`) until
@@ -53,15 +61,6 @@ export class WorkItemGate {
   }
 }
 
-/** One service hook delivery as ADO sent it. */
-export interface CapturedDelivery {
-  body: Buffer;
-  secret: string;
-  workItemId: number;
-  rev: number;
-  eventType: string;
-}
-
 /**
  * Stands between the emulator's service hook and the plugin's webhook: records every delivery
  * and forwards it (the real path, in order) or, while holding, answers ADO 2xx and keeps it for
@@ -91,15 +90,7 @@ export async function startDeliveryProxy(backendPort: number) {
     '/hook',
     express.raw({ type: () => true, limit: '5mb' }),
     async (req, res) => {
-      const body = req.body as Buffer;
-      const parsed = JSON.parse(body.toString('utf8'));
-      const item: CapturedDelivery = {
-        body,
-        secret: String(req.get('shared-secret') ?? ''),
-        workItemId: Number(parsed.resource?.workItemId ?? parsed.resource?.id),
-        rev: Number(parsed.resource?.rev),
-        eventType: parsed.eventType,
-      };
+      const item = captureHookDelivery(req);
       captured.push(item);
       if (holding) {
         held.push(item);

@@ -402,6 +402,47 @@ export async function connectFabrikam(
   };
 }
 
+/** Outbound status sync for Payments: resolve → `Done`, unresolve → `Committed`. */
+export async function mapPaymentsStatus(
+  backend: BackendApi,
+  org: ConnectedOrg,
+): Promise<void> {
+  await backend.api
+    .put(`${API}/organizations/${org.organizationId}/config`)
+    .set('Authorization', user)
+    .send({
+      sync_status_forward: {
+        [org.paymentsProjectId]: {
+          on_resolve: 'Done',
+          on_unresolve: 'Committed',
+        },
+      },
+    })
+    .expect(200);
+}
+
+/** One service hook delivery as ADO sent it. */
+export interface CapturedDelivery {
+  body: Buffer;
+  secret: string;
+  workItemId: number;
+  rev: number;
+  eventType: string;
+}
+
+/** Reads a delivery posted to a test's hook endpoint (mounted with `express.raw`). */
+export function captureHookDelivery(req: express.Request): CapturedDelivery {
+  const body = req.body as Buffer;
+  const parsed = JSON.parse(body.toString('utf8'));
+  return {
+    body,
+    secret: String(req.get('shared-secret') ?? ''),
+    workItemId: Number(parsed.resource?.workItemId ?? parsed.resource?.id),
+    rev: Number(parsed.resource?.rev),
+    eventType: parsed.eventType,
+  };
+}
+
 /** `count` distinct issues of payments-api (one error event each, in batches). */
 export async function createIssues(
   backend: BackendApi,
