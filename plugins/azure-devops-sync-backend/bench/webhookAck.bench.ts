@@ -4,8 +4,8 @@
  * (`createBackend()`, config from code, a catalog mock), connected to the ADO emulator's demo
  * organization, driven by autocannon with valid `workitem.updated` deliveries (distinct work
  * item id and revision each, correct `Shared-Secret`). Per database (SQLite file in a temp dir,
- * then PostgreSQL in a throwaway database) it prints: ack p50/p99 at a fixed rate, ack/s at
- * saturation, the time from the end of each load phase until every accepted delivery is
+ * then PostgreSQL in a throwaway database) it prints: ack p50/p99 at a fixed rate (open loop,
+ * `openLoop.ts`), ack/s at saturation (autocannon), the time from the end of each load phase until every accepted delivery is
  * applied or skipped, and checks that count against the accepted count.
  *
  *   npm run bench:webhooks [-- --pg postgresql://postgres:postgres@localhost:5432]
@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { localBackendConfig } from '../src/reliability/__testUtils__/backendConfig';
+import { openLoop, OpenLoopResult } from './openLoop';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -47,7 +48,6 @@ const SQLITE_DIR = arg('sqlite-dir', tmpdir());
 /** Opens the SQLite file in WAL mode (what a one-line change in the plugin would do). */
 const SQLITE_WAL = process.argv.includes('--sqlite-wal');
 const SKIP_SQLITE = process.argv.includes('--skip-sqlite');
-const EXPERIMENT_ACK_WRITES = arg('experiment', '') === 'ack-writes';
 const ENTITY = 'component:default/payments-api';
 const API = '/api/azure-devops-sync';
 
@@ -67,7 +67,6 @@ async function serve(options: ServeOptions) {
     '@backstage/plugin-catalog-node/testUtils'
   );
   const { azureDevOpsSyncPlugin } = await import('../src/plugin');
-  if (EXPERIMENT_ACK_WRITES) await patchAckWrites();
   const backend = createBackend();
   backend.add(localBackendConfig({ ...options, subject: 'webhook-bench' }));
   backend.add(
@@ -97,42 +96,6 @@ async function serve(options: ServeOptions) {
   });
 }
 
-/**
- * `--experiment ack-writes` (measurement only, not a change to the plugin): what the webhook
- * would gain from caching the organization lookup by collection id for a few seconds and writing
- * `last_delivery_at` at most once a second per organization, instead of one read and one extra
- * write per delivery.
- */
-async function patchAckWrites() {
-  const { DatabaseOrganizationStore } = await import(
-    '../src/database/DatabaseOrganizationStore'
-  );
-  const proto = DatabaseOrganizationStore.prototype as any;
-  const getByExternalId = proto.getByExternalId;
-  const update = proto.update;
-  const byExternalId = new Map<string, { at: number; value: unknown }>();
-  const lastDelivery = new Map<string, { at: number; value: unknown }>();
-  proto.getByExternalId = async function cached(externalId: string) {
-    const hit = byExternalId.get(externalId);
-    if (hit && Date.now() - hit.at < 5000) return hit.value;
-    const value = await getByExternalId.call(this, externalId);
-    byExternalId.set(externalId, { at: Date.now(), value });
-    return value;
-  };
-  proto.update = async function throttled(id: string, patch: any) {
-    const keys = Object.keys(patch).filter(k => patch[k] !== undefined);
-    if (keys.length === 1 && keys[0] === 'lastDeliveryAt') {
-      const last = lastDelivery.get(id);
-      if (last && Date.now() - last.at < 1000) return last.value;
-      const value = await update.call(this, id, patch);
-      lastDelivery.set(id, { at: Date.now(), value });
-      return value;
-    }
-    byExternalId.clear();
-    return update.call(this, id, patch);
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Parent: the emulator, the load and the checks.
 
@@ -148,26 +111,18 @@ function freePort(): Promise<number> {
 }
 
 function startBackend(options: ServeOptions): Promise<ChildProcess> {
-  const child = fork(
-    __filename,
-    [
-      '--serve',
-      JSON.stringify(options),
-      ...(EXPERIMENT_ACK_WRITES ? ['--experiment', 'ack-writes'] : []),
-    ],
-    {
-      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-      // WEBHOOK_BENCH_CPU_PROF=<dir> writes a CPU profile of the backend process there.
-      execArgv: process.env.WEBHOOK_BENCH_CPU_PROF
-        ? [
-            ...process.execArgv,
-            '--cpu-prof',
-            `--cpu-prof-dir=${process.env.WEBHOOK_BENCH_CPU_PROF}`,
-          ]
-        : process.execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
+  const child = fork(__filename, ['--serve', JSON.stringify(options)], {
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    // WEBHOOK_BENCH_CPU_PROF=<dir> writes a CPU profile of the backend process there.
+    execArgv: process.env.WEBHOOK_BENCH_CPU_PROF
+      ? [
+          ...process.execArgv,
+          '--cpu-prof',
+          `--cpu-prof-dir=${process.env.WEBHOOK_BENCH_CPU_PROF}`,
+        ]
+      : process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', code =>
       reject(new Error(`The backend exited with ${code}`)),
@@ -314,6 +269,12 @@ function delivery(
     createdDate: new Date().toISOString(),
   });
 }
+
+/** One load phase: sends `body()` deliveries and reports every answer to `onResponse`. */
+type Drive = (
+  body: () => string,
+  onResponse: (status: number, body: string) => void,
+) => Promise<OpenLoopResult>;
 
 interface Phase {
   name: string;
@@ -489,67 +450,102 @@ async function benchTarget(
     const phases: Phase[] = [];
     let acceptedTotal = 0;
     let sentTotal = 0;
+    const url = `${base}${API}/webhooks/workitem`;
+    const headers = {
+      'content-type': 'application/json',
+      'shared-secret': secret,
+    };
+    /** Closed loop: each connection sends its next request when the last one is answered. */
+    const closedLoop =
+      (options: Partial<autocannon.Options>): Drive =>
+      async (body, onResponse) => {
+        const result = await autocannon({
+          url,
+          method: 'POST',
+          headers,
+          ...options,
+          requests: [
+            {
+              setupRequest: req => ({ ...req, body: body() }),
+              onResponse: (status, text) => onResponse(status, text),
+            },
+          ],
+        } as autocannon.Options);
+        return {
+          sent: result.requests.sent,
+          ok2xx: result['2xx'],
+          failed: result.non2xx + result.errors + result.timeouts,
+          seconds: result.duration,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          max: result.latency.max,
+        };
+      };
+    /** Open loop: a delivery every 1/RATE s, however long the answers take. */
+    const fixedRate: Drive = (body, onResponse) =>
+      openLoop({
+        url,
+        headers,
+        rate: RATE,
+        seconds: FIXED_SECONDS,
+        connections: 64,
+        body,
+        onResponse,
+      });
+
     const load = async (
       name: string,
-      options: Partial<autocannon.Options>,
+      drive: Drive,
       record: boolean,
       makeBody: () => string = nextBody,
     ) => {
       const cpuBefore = await backendCpuMs(child);
       let accepted = 0;
       let duplicates = 0;
-      const result = await autocannon({
-        url: `${base}${API}/webhooks/workitem`,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'shared-secret': secret,
-        },
-        ...options,
-        requests: [
-          {
-            setupRequest: req => ({ ...req, body: makeBody() }),
-            onResponse: (status, body) => {
-              if (status !== 200) return;
-              if (body.includes('"accepted"')) accepted++;
-              else if (body.includes('"duplicate"')) duplicates++;
-            },
-          },
-        ],
-      } as autocannon.Options);
+      const result = await drive(makeBody, (status, body) => {
+        if (status !== 200) return;
+        if (body.includes('"accepted"')) accepted++;
+        else if (body.includes('"duplicate"')) duplicates++;
+      });
       const loadEnded = performance.now();
       acceptedTotal += accepted;
-      sentTotal += result.requests.sent;
+      sentTotal += result.sent;
       const applied = await waitApplied(db, acceptedTotal, loadEnded);
       const cpuMs = (await backendCpuMs(child)) - cpuBefore;
       if (!record) return;
-      const acked = result['2xx'];
       phases.push({
         name,
-        sent: result.requests.sent,
-        acked,
+        sent: result.sent,
+        acked: result.ok2xx,
         accepted,
         duplicates,
-        errors: result.non2xx + result.errors + result.timeouts,
-        seconds: result.duration,
-        ackPerSecond: acked / result.duration,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        max: result.latency.max,
+        errors: result.failed,
+        seconds: result.seconds,
+        ackPerSecond: result.ok2xx / result.seconds,
+        p50: result.p50,
+        p99: result.p99,
+        max: result.max,
         applyAfterLoadMs: applied.ms,
-        cpuMsPerAck: cpuMs / Math.max(acked, 1),
+        cpuMsPerAck: cpuMs / Math.max(result.ok2xx, 1),
       });
     };
 
-    await load('warm-up', { amount: 300, connections: 4 }, false);
-    await load(
-      `fixed ${RATE}/s`,
-      { overallRate: RATE, connections: 16, duration: FIXED_SECONDS },
-      true,
-    );
+    await load('warm-up', closedLoop({ amount: 300, connections: 4 }), false);
+    await load(`fixed ${RATE}/s, evenly spaced (open loop)`, fixedRate, true);
     await load(
       `saturation (${CONNECTIONS} connections)`,
-      { connections: CONNECTIONS, duration: SATURATION_SECONDS },
+      closedLoop({ connections: CONNECTIONS, duration: SATURATION_SECONDS }),
+      true,
+    );
+    // For comparison with earlier runs: autocannon's own rate limit, which sends each
+    // connection's share back to back at the start of every second (see openLoop.ts).
+    await load(
+      `autocannon overallRate ${RATE} (16 connections, a burst each second)`,
+      closedLoop({
+        overallRate: RATE,
+        connections: 16,
+        duration: FIXED_SECONDS,
+      }),
       true,
     );
     // The ceiling on this machine: the same backend and load tool, deliveries of an event type
@@ -561,13 +557,13 @@ async function benchTarget(
     });
     await load(
       `ceiling: ignored event type, no database, fixed ${RATE}/s`,
-      { overallRate: RATE, connections: 16, duration: FIXED_SECONDS },
+      fixedRate,
       true,
       () => ignored,
     );
     await load(
       `ceiling: ignored event type, no database (${CONNECTIONS} connections)`,
-      { connections: CONNECTIONS, duration: SATURATION_SECONDS },
+      closedLoop({ connections: CONNECTIONS, duration: SATURATION_SECONDS }),
       true,
       () => ignored,
     );
