@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { tuneSqliteConnections } from './sqliteConnections';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-azure-devops-sync-backend',
@@ -21,10 +22,10 @@ export async function getMigratedClient(
   if (String(client.client.config.client).includes('sqlite')) {
     // WAL: readers do not block the webhook's writes, and a commit costs one fsync, not several.
     await client.raw('PRAGMA journal_mode = WAL').catch(() => undefined);
-    await client.raw('PRAGMA synchronous = NORMAL').catch(() => undefined);
   }
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });
   }
+  await tuneSqliteConnections(client);
   return client;
 }
