@@ -2,14 +2,16 @@
 /**
  * Webhook acknowledge benchmark: the real plugin in a real Backstage backend process
  * (`createBackend()`, config from code, a catalog mock), connected to the ADO emulator's demo
- * organization, driven by autocannon with valid `workitem.updated` deliveries (distinct work
- * item id and revision each, correct `Shared-Secret`). Per database (SQLite file in a temp dir,
- * then PostgreSQL in a throwaway database) it prints: ack p50/p99 at a fixed rate (open loop,
- * `openLoop.ts`), ack/s at saturation (autocannon), the time from the end of each load phase until every accepted delivery is
- * applied or skipped, and checks that count against the accepted count.
+ * organization, driven with valid `workitem.updated` deliveries (distinct work item id and
+ * revision each, correct `Shared-Secret`). Per database (SQLite file in a temp dir, then
+ * PostgreSQL in a throwaway database) it prints: ack p50/p99 at a fixed arrival rate (open loop,
+ * `openLoop.ts`), ack/s at saturation (autocannon), the time from the end of each load phase
+ * until every accepted delivery is applied or skipped, the backend's CPU per ack and how busy its
+ * event loop thread was; and checks the stored count against the accepted count.
  *
  *   npm run bench:webhooks [-- --pg postgresql://postgres:postgres@localhost:5432]
- *     [--rate 500 --fixed-seconds 10 --saturation-seconds 10 --connections 32 --linked 20]
+ *     [--rate 500 --fixed-seconds 10 --warm-up-seconds 10 --saturation-seconds 10 --connections 32
+ *      --linked 20]
  *
  * Every load phase stops by itself after its seconds; all traffic goes to 127.0.0.1.
  */
@@ -18,7 +20,7 @@ import { createEmulator } from '@internal/ado-emulator';
 import autocannon from 'autocannon';
 import { fork, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +35,14 @@ function arg(name: string, fallback: string): string {
 
 const RATE = Number(arg('rate', '500'));
 const FIXED_SECONDS = Number(arg('fixed-seconds', '10'));
+const WARM_UP_SECONDS = Number(arg('warm-up-seconds', '10'));
 const SATURATION_SECONDS = Number(arg('saturation-seconds', '10'));
 const CONNECTIONS = Number(arg('connections', '32'));
 const LINKED = Number(arg('linked', '20'));
 /** Share of deliveries for linked work items (the rest are for unlinked ones: `skipped`). */
 const LINKED_SHARE = Number(arg('linked-share', '0.1'));
+/** Bodies built before a saturation phase: above what 2 cores acknowledge in its seconds. */
+const SATURATION_BODIES = 2500 * SATURATION_SECONDS;
 const APPLY_TIMEOUT_MS = Number(arg('apply-timeout-ms', '120000'));
 const PG_URL =
   arg('pg', '') ||
@@ -91,9 +96,35 @@ async function serve(options: ServeOptions) {
     }
     if (message?.cpu) {
       const used = process.cpuUsage();
-      process.send!({ cpuMs: (used.user + used.system) / 1000 });
+      process.send!({
+        cpuMs: (used.user + used.system) / 1000,
+        ...mainThreadSchedule(),
+      });
     }
   });
+}
+
+/**
+ * The event loop thread's time on a core and waiting in the run queue for one, in ms (Linux's
+ * schedstat). Its busy share is what queues webhook requests; its wait share is the host.
+ */
+function mainThreadSchedule(): { mainRunMs?: number; mainWaitMs?: number } {
+  try {
+    const [run, wait] = readFileSync(
+      `/proc/self/task/${process.pid}/schedstat`,
+      'utf8',
+    )
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return { mainRunMs: run / 1e6, mainWaitMs: wait / 1e6 };
+  } catch {
+    return {};
+  }
+}
+
+function pct(value: number): string {
+  return Number.isNaN(value) ? '–' : value.toFixed(0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,13 +164,19 @@ function startBackend(options: ServeOptions): Promise<ChildProcess> {
   });
 }
 
-/** CPU time the backend process has used so far (user + system), in ms. */
-function backendCpuMs(child: ChildProcess): Promise<number> {
+interface BackendUsage {
+  /** CPU time of the whole process so far (user + system, every thread), ms. */
+  cpuMs: number;
+  mainRunMs?: number;
+  mainWaitMs?: number;
+}
+
+function backendUsage(child: ChildProcess): Promise<BackendUsage> {
   return new Promise(resolve => {
     const onMessage = (message: any) => {
       if (typeof message?.cpuMs !== 'number') return;
       child.off('message', onMessage);
-      resolve(message.cpuMs);
+      resolve(message);
     };
     child.on('message', onMessage);
     child.send({ cpu: true });
@@ -271,10 +308,14 @@ function delivery(
 }
 
 /** One load phase: sends `body()` deliveries and reports every answer to `onResponse`. */
-type Drive = (
-  body: () => string,
-  onResponse: (status: number, body: string) => void,
-) => Promise<OpenLoopResult>;
+type Drive = {
+  (
+    body: () => string,
+    onResponse: (status: number, body: string) => void,
+  ): Promise<OpenLoopResult>;
+  /** Bodies to build before the clock starts (more are built on the fly if it sends more). */
+  expected: number;
+};
 
 interface Phase {
   name: string;
@@ -291,6 +332,10 @@ interface Phase {
   applyAfterLoadMs: number;
   /** Backend CPU (user + system) per acknowledged request, load and applying included. */
   cpuMsPerAck: number;
+  /** Share of the load's wall time the backend's event loop thread was on a core. */
+  mainBusyPct: number;
+  /** Share of it that thread was runnable but waiting for a core. */
+  mainWaitPct: number;
 }
 
 interface DbTarget {
@@ -456,42 +501,54 @@ async function benchTarget(
       'shared-secret': secret,
     };
     /** Closed loop: each connection sends its next request when the last one is answered. */
-    const closedLoop =
-      (options: Partial<autocannon.Options>): Drive =>
-      async (body, onResponse) => {
-        const result = await autocannon({
-          url,
-          method: 'POST',
-          headers,
-          ...options,
-          requests: [
-            {
-              setupRequest: req => ({ ...req, body: body() }),
-              onResponse: (status, text) => onResponse(status, text),
-            },
-          ],
-        } as autocannon.Options);
-        return {
-          sent: result.requests.sent,
-          ok2xx: result['2xx'],
-          failed: result.non2xx + result.errors + result.timeouts,
-          seconds: result.duration,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          max: result.latency.max,
-        };
-      };
+    const closedLoop = (options: Partial<autocannon.Options>): Drive =>
+      Object.assign(
+        async (
+          body: () => string,
+          onResponse: (status: number, text: string) => void,
+        ) => {
+          const result = await autocannon({
+            url,
+            method: 'POST',
+            headers,
+            ...options,
+            requests: [
+              {
+                setupRequest: req => ({ ...req, body: body() }),
+                onResponse: (status, text) => onResponse(status, text),
+              },
+            ],
+          } as autocannon.Options);
+          return {
+            sent: result.requests.sent,
+            ok2xx: result['2xx'],
+            failed: result.non2xx + result.errors + result.timeouts,
+            seconds: result.duration,
+            p50: result.latency.p50,
+            p99: result.latency.p99,
+            max: result.latency.max,
+          };
+        },
+        { expected: options.amount ?? SATURATION_BODIES },
+      );
     /** Open loop: a delivery every 1/RATE s, however long the answers take. */
-    const fixedRate: Drive = (body, onResponse) =>
-      openLoop({
-        url,
-        headers,
-        rate: RATE,
-        seconds: FIXED_SECONDS,
-        connections: 64,
-        body,
-        onResponse,
-      });
+    const fixedRate = (seconds: number): Drive =>
+      Object.assign(
+        (
+          body: () => string,
+          onResponse: (status: number, text: string) => void,
+        ) =>
+          openLoop({
+            url,
+            headers,
+            rate: RATE,
+            seconds,
+            connections: 64,
+            body,
+            onResponse,
+          }),
+        { expected: RATE * seconds },
+      );
 
     const load = async (
       name: string,
@@ -499,19 +556,30 @@ async function benchTarget(
       record: boolean,
       makeBody: () => string = nextBody,
     ) => {
-      const cpuBefore = await backendCpuMs(child);
+      // Built up front: the load generator shares this host's cores with the backend, and
+      // serialising a 3 KB delivery per request would take CPU time from what is measured.
+      const bodies = Array.from({ length: drive.expected }, makeBody);
+      let taken = 0;
+      const body = () => (taken < bodies.length ? bodies[taken++] : makeBody());
+      const before = await backendUsage(child);
+      const started = performance.now();
       let accepted = 0;
       let duplicates = 0;
-      const result = await drive(makeBody, (status, body) => {
+      const result = await drive(body, (status, text) => {
         if (status !== 200) return;
-        if (body.includes('"accepted"')) accepted++;
-        else if (body.includes('"duplicate"')) duplicates++;
+        if (text.includes('"accepted"')) accepted++;
+        else if (text.includes('"duplicate"')) duplicates++;
       });
       const loadEnded = performance.now();
+      const atLoadEnd = await backendUsage(child);
+      const share = (key: 'mainRunMs' | 'mainWaitMs') =>
+        before[key] === undefined
+          ? NaN
+          : (100 * (atLoadEnd[key]! - before[key]!)) / (loadEnded - started);
       acceptedTotal += accepted;
       sentTotal += result.sent;
       const applied = await waitApplied(db, acceptedTotal, loadEnded);
-      const cpuMs = (await backendCpuMs(child)) - cpuBefore;
+      const cpuMs = (await backendUsage(child)).cpuMs - before.cpuMs;
       if (!record) return;
       phases.push({
         name,
@@ -527,11 +595,20 @@ async function benchTarget(
         max: result.max,
         applyAfterLoadMs: applied.ms,
         cpuMsPerAck: cpuMs / Math.max(result.ok2xx, 1),
+        mainBusyPct: share('mainRunMs'),
+        mainWaitPct: share('mainWaitMs'),
       });
     };
 
     await load('warm-up', closedLoop({ amount: 300, connections: 4 }), false);
-    await load(`fixed ${RATE}/s, evenly spaced (open loop)`, fixedRate, true);
+    // A backend that has run for a while: the fixed rate itself, long enough for V8 to have
+    // optimised the request path (the first seconds after start are several times slower).
+    await load('warm-up at the fixed rate', fixedRate(WARM_UP_SECONDS), false);
+    await load(
+      `fixed ${RATE}/s, evenly spaced (open loop)`,
+      fixedRate(FIXED_SECONDS),
+      true,
+    );
     await load(
       `saturation (${CONNECTIONS} connections)`,
       closedLoop({ connections: CONNECTIONS, duration: SATURATION_SECONDS }),
@@ -557,7 +634,7 @@ async function benchTarget(
     });
     await load(
       `ceiling: ignored event type, no database, fixed ${RATE}/s`,
-      fixedRate,
+      fixedRate(FIXED_SECONDS),
       true,
       () => ignored,
     );
@@ -689,10 +766,10 @@ async function main() {
       )}% for ${LINKED} linked work items, the rest unlinked → skipped)\n`,
     );
     console.log(
-      '| database | phase | sent | 2xx | accepted | other | seconds | acks/s | p50 ms | p99 ms | max ms | all applied after load (ms) | backend CPU ms/ack |',
+      '| database | phase | sent | 2xx | accepted | other | seconds | acks/s | p50 ms | p99 ms | max ms | all applied after load (ms) | backend CPU ms/ack | event loop thread busy % | waiting for a core % |',
     );
     console.log(
-      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const r of rows) {
       console.log(
@@ -702,7 +779,9 @@ async function main() {
           r.ackPerSecond,
         )} | ${r.p50} | ${r.p99} | ${r.max} | ${Math.round(
           r.applyAfterLoadMs,
-        )} | ${r.cpuMsPerAck.toFixed(2)} |`,
+        )} | ${r.cpuMsPerAck.toFixed(2)} | ${pct(r.mainBusyPct)} | ${pct(
+          r.mainWaitPct,
+        )} |`,
       );
     }
     console.log('');
