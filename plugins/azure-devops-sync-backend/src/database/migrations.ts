@@ -20,7 +20,8 @@ export async function getMigratedClient(
 ): Promise<Knex> {
   const client = await database.getClient();
   if (String(client.client.config.client).includes('sqlite')) {
-    // WAL: readers do not block the webhook's writes, and a commit costs one fsync, not several.
+    // WAL: readers do not block the webhook's writes, and (with synchronous = NORMAL, set per
+    // connection in tuneSqliteConnections) a commit waits for no fsync.
     await client.raw('PRAGMA journal_mode = WAL').catch(() => undefined);
   }
   if (!database.migrations?.skip) {
