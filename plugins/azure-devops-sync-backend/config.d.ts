@@ -43,5 +43,15 @@ export interface Config {
       /** Only assign users who are members of the group owning the entity. */
       requireOwnerMembership?: boolean;
     };
+    database?: {
+      /**
+       * PostgreSQL only: keep the webhook's accept statement prepared on each connection (a
+       * named prepared statement), so PostgreSQL does not plan it again for every delivery.
+       * Leave off behind PgBouncer in transaction-pooling mode before version 1.21, which
+       * cannot route named statements.
+       * @default false
+       */
+      preparedStatements?: boolean;
+    };
   };
 }

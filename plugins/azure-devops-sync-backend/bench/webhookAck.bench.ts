@@ -11,7 +11,7 @@
  *
  *   npm run bench:webhooks [-- --pg postgresql://postgres:postgres@localhost:5432]
  *     [--rate 500 --fixed-seconds 10 --warm-up-seconds 10 --saturation-seconds 10 --connections 32
- *      --linked 20]
+ *      --linked 20 --prepared-statements]
  *
  * Every load phase stops by itself after its seconds; all traffic goes to 127.0.0.1.
  */
@@ -53,6 +53,8 @@ const SQLITE_DIR = arg('sqlite-dir', tmpdir());
 /** Opens the SQLite file in WAL mode (what a one-line change in the plugin would do). */
 const SQLITE_WAL = process.argv.includes('--sqlite-wal');
 const SKIP_SQLITE = process.argv.includes('--skip-sqlite');
+/** `azureDevOpsSync.database.preparedStatements` (PostgreSQL only). */
+const PREPARED_STATEMENTS = process.argv.includes('--prepared-statements');
 const ENTITY = 'component:default/payments-api';
 const API = '/api/azure-devops-sync';
 
@@ -73,7 +75,13 @@ async function serve(options: ServeOptions) {
   );
   const { azureDevOpsSyncPlugin } = await import('../src/plugin');
   const backend = createBackend();
-  backend.add(localBackendConfig({ ...options, subject: 'webhook-bench' }));
+  backend.add(
+    localBackendConfig({
+      ...options,
+      subject: 'webhook-bench',
+      plugin: { database: { preparedStatements: PREPARED_STATEMENTS } },
+    }),
+  );
   backend.add(
     catalogServiceMock.factory({
       entities: [
@@ -142,7 +150,9 @@ function freePort(): Promise<number> {
 }
 
 function startBackend(options: ServeOptions): Promise<ChildProcess> {
-  const child = fork(__filename, ['--serve', JSON.stringify(options)], {
+  const args = ['--serve', JSON.stringify(options)];
+  if (PREPARED_STATEMENTS) args.push('--prepared-statements');
+  const child = fork(__filename, args, {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     // WEBHOOK_BENCH_CPU_PROF=<dir> writes a CPU profile of the backend process there.
     execArgv: process.env.WEBHOOK_BENCH_CPU_PROF

@@ -70,7 +70,13 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         const configs = await DatabaseOrgConfigStore.create({ database });
         const issues = await DatabaseIssueStore.create({ database });
         const events = await DatabaseEventStore.create({ database, issues });
-        const inbox = await DatabaseInboxStore.create({ database });
+        const inbox = await DatabaseInboxStore.create({
+          database,
+          preparedStatements:
+            config.getOptionalBoolean(
+              'azureDevOpsSync.database.preparedStatements',
+            ) ?? false,
+        });
         const outbox = await DatabaseOutboxStore.create({ database });
         const syncState = await DatabaseSyncStateStore.create({ database });
         const checkpointer = await startWalCheckpointer(

@@ -70,12 +70,21 @@ function toDelivery(row: RawDbInboxRow): Delivery {
   };
 }
 
+/** Largest accept batch that gets a named statement of its own. */
+const MAX_NAMED_BATCH = 32;
+
 /** Knex-backed {@link InboxStore}. */
 export class DatabaseInboxStore implements InboxStore {
   static async create(options: {
     database: DatabaseService;
+    /** PostgreSQL: name the accept statement (`azureDevOpsSync.database.preparedStatements`). */
+    preparedStatements?: boolean;
   }): Promise<DatabaseInboxStore> {
-    return new DatabaseInboxStore(await getMigratedClient(options.database));
+    const db = await getMigratedClient(options.database);
+    return new DatabaseInboxStore(
+      db,
+      Boolean(options.preparedStatements) && isPostgres(db),
+    );
   }
 
   /**
@@ -93,7 +102,10 @@ export class DatabaseInboxStore implements InboxStore {
     },
   );
 
-  private constructor(private readonly db: Knex) {}
+  private constructor(
+    private readonly db: Knex,
+    private readonly namedStatements: boolean,
+  ) {}
 
   accept(input: InboxDeliveryInput): Promise<Accepted> {
     return this.accepts.load(input);
@@ -170,8 +182,15 @@ export class DatabaseInboxStore implements InboxStore {
     const values = rows
       .map(() => '(?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?)')
       .join(', ');
-    const result = await this.db.raw(
-      `WITH v (id, organization_id, event_type, work_item_id, revision, payload) AS (
+    // One name per batch size (the text differs by size); larger batches are rarer, and their
+    // planning is shared by many rows, so each connection keeps only a few dozen statements.
+    const name =
+      this.namedStatements && rows.length <= MAX_NAMED_BATCH
+        ? `azure_devops_sync_inbox_accept_${rows.length}`
+        : undefined;
+    const result = await this.db
+      .raw(
+        `WITH v (id, organization_id, event_type, work_item_id, revision, payload) AS (
          VALUES ${values}
        ), x AS (
          SELECT v.*, EXISTS (
@@ -192,21 +211,22 @@ export class DatabaseInboxStore implements InboxStore {
         WHERE true
        ON CONFLICT (organization_id, event_type, work_item_id, revision) DO NOTHING
        RETURNING id, status`,
-      [
-        ...rows.flatMap(r => [
-          r.id,
-          r.organization_id,
-          r.event_type,
-          r.work_item_id,
-          r.revision,
-          r.payload,
-        ]),
-        UNLINKED_OUTCOME,
-        now,
-        now,
-        now,
-      ],
-    );
+        [
+          ...rows.flatMap(r => [
+            r.id,
+            r.organization_id,
+            r.event_type,
+            r.work_item_id,
+            r.revision,
+            r.payload,
+          ]),
+          UNLINKED_OUTCOME,
+          now,
+          now,
+          now,
+        ],
+      )
+      .options(name ? { name } : {});
     return isPostgres(this.db) ? result.rows : result;
   }
 
