@@ -1,4 +1,8 @@
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 
 const PG_ID: TestDatabaseId = 'POSTGRES_15';
 const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
@@ -17,4 +21,17 @@ export function createTestDatabases(): TestDatabases {
     );
   }
   return TestDatabases.create({ ids: ['SQLITE_3', PG_ID] });
+}
+
+/** A fresh database of one engine, as the plugin's database service (migrations run by the stores). */
+export async function initDatabaseService(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+) {
+  const knex = await databases.init(databaseId);
+  const database = mockServices.database({
+    knex,
+    migrations: { skip: false },
+  });
+  return { knex, database };
 }

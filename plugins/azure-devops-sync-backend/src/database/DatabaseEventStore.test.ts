@@ -1,6 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  initDatabaseService,
+} from '../__testUtils__/databases';
 import { normalizeEventBody } from '../events/normalize';
 import type { NormalizedEvent } from '../events/types';
 import { DatabaseEventStore } from './DatabaseEventStore';
@@ -54,11 +56,10 @@ describe.each(databases.eachSupportedId())(
   'DatabaseEventStore (%s)',
   databaseId => {
     async function setup() {
-      const knex = await databases.init(databaseId);
-      const database = mockServices.database({
-        knex,
-        migrations: { skip: false },
-      });
+      const { knex, database } = await initDatabaseService(
+        databases,
+        databaseId,
+      );
       const issues = await DatabaseIssueStore.create({ database });
       const events = await DatabaseEventStore.create({ database, issues });
       return { knex, issues, events };

@@ -1,5 +1,7 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  initDatabaseService,
+} from '../__testUtils__/databases';
 import { DatabaseInboxStore } from './DatabaseInboxStore';
 import { DatabaseOrganizationStore } from './DatabaseOrganizationStore';
 
@@ -11,11 +13,10 @@ describe.each(databases.eachSupportedId())(
   'inbox accept with prepared statements on (%s)',
   databaseId => {
     async function setup() {
-      const knex = await databases.init(databaseId);
-      const database = mockServices.database({
-        knex,
-        migrations: { skip: false },
-      });
+      const { knex, database } = await initDatabaseService(
+        databases,
+        databaseId,
+      );
       const organizations = await DatabaseOrganizationStore.create({
         database,
       });

@@ -1,5 +1,7 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  initDatabaseService,
+} from '../__testUtils__/databases';
 import { DatabaseOrganizationStore } from './DatabaseOrganizationStore';
 import { DatabaseOrgConfigStore } from './DatabaseOrgConfigStore';
 import { toApiOrganization } from './OrganizationStore';
@@ -12,11 +14,10 @@ describe.each(databases.eachSupportedId())(
   'organization stores (%s)',
   databaseId => {
     async function setup() {
-      const knex = await databases.init(databaseId);
-      const database = mockServices.database({
-        knex,
-        migrations: { skip: false },
-      });
+      const { knex, database } = await initDatabaseService(
+        databases,
+        databaseId,
+      );
       return {
         knex,
         organizations: await DatabaseOrganizationStore.create({ database }),

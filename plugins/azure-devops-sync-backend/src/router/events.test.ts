@@ -8,7 +8,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  initDatabaseService,
+} from '../__testUtils__/databases';
 import { DatabaseEventStore } from '../database/DatabaseEventStore';
 import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
 import { EVENT_SAVED_TOPIC, eventsRouter } from './events';
@@ -80,11 +83,7 @@ async function rowCounts(knex: Knex): Promise<Record<string, number>> {
 
 describe.each(databases.eachSupportedId())('events routes (%s)', databaseId => {
   async function setup() {
-    const knex = await databases.init(databaseId);
-    const database = mockServices.database({
-      knex,
-      migrations: { skip: false },
-    });
+    const { knex, database } = await initDatabaseService(databases, databaseId);
     const issues = await DatabaseIssueStore.create({ database });
     const events = await DatabaseEventStore.create({ database, issues });
     const catalog = catalogServiceMock({

@@ -5,7 +5,10 @@ import {
 } from '@backstage/backend-test-utils';
 import express from 'express';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  initDatabaseService,
+} from '../__testUtils__/databases';
 import { DatabaseEventStore } from '../database/DatabaseEventStore';
 import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
 import { normalizeEventBody } from '../events/normalize';
@@ -19,11 +22,7 @@ const ENTITY = 'component:default/payments-api';
 
 describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
   async function setup() {
-    const knex = await databases.init(databaseId);
-    const database = mockServices.database({
-      knex,
-      migrations: { skip: false },
-    });
+    const { database } = await initDatabaseService(databases, databaseId);
     const issues = await DatabaseIssueStore.create({ database });
     const events = await DatabaseEventStore.create({ database, issues });
     const { events: normalized } = normalizeEventBody([
