@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 const STATEMENT_CACHE_SIZE = 500;
 
 /** The part of a better-sqlite3 `Database` this module touches. */
-interface BetterSqliteConnection {
+export interface BetterSqliteConnection {
   prepare(sql: string): object;
   pragma(source: string): unknown;
 }
@@ -27,18 +27,29 @@ const watchedClients = new WeakSet<object>();
  * PostgreSQL and the callback-based sqlite3 driver are left alone.
  */
 export async function tuneSqliteConnections(db: Knex): Promise<void> {
+  // Every store's create() calls this: the first call covers this client for good.
+  if (watchedClients.has(db.client)) return;
+  watchedClients.add(db.client);
+  await onEachSqliteConnection(db, tune);
+}
+
+/**
+ * Runs `apply` on the better-sqlite3 pool's connection now and on every connection it opens
+ * later: connection-level pragmas set once through `db.raw` would be lost with the connection.
+ * Does nothing for other clients.
+ */
+export async function onEachSqliteConnection(
+  db: Knex,
+  apply: (connection: BetterSqliteConnection) => void,
+): Promise<void> {
   if (db.client.config.client !== 'better-sqlite3') return;
-  if (!watchedClients.has(db.client)) {
-    watchedClients.add(db.client);
-    db.client.pool.on(
-      'createSuccess',
-      (_eventId: number, connection: BetterSqliteConnection) =>
-        tune(connection),
-    );
-  }
+  db.client.pool.on(
+    'createSuccess',
+    (_eventId: number, connection: BetterSqliteConnection) => apply(connection),
+  );
   const connection = await db.client.acquireConnection();
   try {
-    tune(connection);
+    apply(connection);
   } finally {
     await db.client.releaseConnection(connection);
   }

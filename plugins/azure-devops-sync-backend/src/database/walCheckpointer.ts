@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
+import { onEachSqliteConnection } from './sqliteConnections';
 
 /** How often the background thread copies the WAL back into the database file. */
 const CHECKPOINT_INTERVAL_MS = 1000;
@@ -52,7 +53,9 @@ export async function startWalCheckpointer(
     'PRAGMA journal_mode',
   );
   if (rows[0]?.journal_mode !== 'wal') return undefined;
-  await db.raw(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  await onEachSqliteConnection(db, open =>
+    open.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`),
+  );
 
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
