@@ -25,6 +25,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { AdoClient } from '../src/api/AdoClient';
 import { localBackendConfig } from '../src/reliability/__testUtils__/backendConfig';
 import { openLoop, OpenLoopResult } from './openLoop';
 
@@ -41,8 +42,8 @@ const CONNECTIONS = Number(arg('connections', '32'));
 const LINKED = Number(arg('linked', '20'));
 /** Share of deliveries for linked work items (the rest are for unlinked ones: `skipped`). */
 const LINKED_SHARE = Number(arg('linked-share', '0.1'));
-/** Bodies built before a saturation phase: above what 2 cores acknowledge in its seconds. */
-const SATURATION_BODIES = 2500 * SATURATION_SECONDS;
+/** Acks/s above what 2 cores manage: how many bodies a saturation phase builds per second. */
+const SATURATION_CEILING = 2500;
 const APPLY_TIMEOUT_MS = Number(arg('apply-timeout-ms', '120000'));
 const PG_URL =
   arg('pg', '') ||
@@ -50,8 +51,6 @@ const PG_URL =
   '';
 /** Where the SQLite file goes (the OS temp dir by default; /dev/shm takes fsync out of it). */
 const SQLITE_DIR = arg('sqlite-dir', tmpdir());
-/** Opens the SQLite file in WAL mode (what a one-line change in the plugin would do). */
-const SQLITE_WAL = process.argv.includes('--sqlite-wal');
 const SKIP_SQLITE = process.argv.includes('--skip-sqlite');
 /** `azureDevOpsSync.database.preparedStatements` (PostgreSQL only). */
 const PREPARED_STATEMENTS = process.argv.includes('--prepared-statements');
@@ -129,10 +128,6 @@ function mainThreadSchedule(): { mainRunMs?: number; mainWaitMs?: number } {
   } catch {
     return {};
   }
-}
-
-function pct(value: number): string {
-  return Number.isNaN(value) ? '–' : value.toFixed(0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,14 +313,14 @@ function delivery(
 }
 
 /** One load phase: sends `body()` deliveries and reports every answer to `onResponse`. */
-type Drive = {
-  (
-    body: () => string,
-    onResponse: (status: number, body: string) => void,
-  ): Promise<OpenLoopResult>;
+interface Drive {
   /** Bodies to build before the clock starts (more are built on the fly if it sends more). */
   expected: number;
-};
+  run(
+    body: () => string,
+    onResponse: (status: number, text: string) => void,
+  ): Promise<OpenLoopResult>;
+}
 
 interface Phase {
   name: string;
@@ -358,18 +353,8 @@ interface DbTarget {
 
 async function sqliteTarget(): Promise<DbTarget> {
   const dir = mkdtempSync(join(SQLITE_DIR, 'webhook-bench-'));
-  if (SQLITE_WAL) {
-    // journal_mode is stored in the file: the backend opens it in WAL mode.
-    const file = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: join(dir, 'azure-devops-sync.sqlite') },
-      useNullAsDefault: true,
-    });
-    await file.raw('PRAGMA journal_mode = WAL');
-    await file.destroy();
-  }
   return {
-    name: `SQLite (file in ${SQLITE_DIR}${SQLITE_WAL ? ', WAL' : ''})`,
+    name: `SQLite (file in ${SQLITE_DIR})`,
     database: { client: 'better-sqlite3', connection: { directory: dir } },
     connect: () =>
       knexFactory({
@@ -511,54 +496,49 @@ async function benchTarget(
       'shared-secret': secret,
     };
     /** Closed loop: each connection sends its next request when the last one is answered. */
-    const closedLoop = (options: Partial<autocannon.Options>): Drive =>
-      Object.assign(
-        async (
-          body: () => string,
-          onResponse: (status: number, text: string) => void,
-        ) => {
-          const result = await autocannon({
-            url,
-            method: 'POST',
-            headers,
-            ...options,
-            requests: [
-              {
-                setupRequest: req => ({ ...req, body: body() }),
-                onResponse: (status, text) => onResponse(status, text),
-              },
-            ],
-          } as autocannon.Options);
-          return {
-            sent: result.requests.sent,
-            ok2xx: result['2xx'],
-            failed: result.non2xx + result.errors + result.timeouts,
-            seconds: result.duration,
-            p50: result.latency.p50,
-            p99: result.latency.p99,
-            max: result.latency.max,
-          };
-        },
-        { expected: options.amount ?? SATURATION_BODIES },
-      );
+    const closedLoop = (options: Partial<autocannon.Options>): Drive => ({
+      // Rate-limited phases send about rate × seconds; the others as many as the host takes.
+      expected:
+        options.amount ??
+        (options.overallRate ?? SATURATION_CEILING) * Number(options.duration),
+      run: async (body, onResponse) => {
+        const result = await autocannon({
+          url,
+          method: 'POST',
+          headers,
+          ...options,
+          requests: [
+            {
+              setupRequest: req => ({ ...req, body: body() }),
+              onResponse: (status, text) => onResponse(status, text),
+            },
+          ],
+        } as autocannon.Options);
+        return {
+          sent: result.requests.sent,
+          ok2xx: result['2xx'],
+          failed: result.non2xx + result.errors + result.timeouts,
+          seconds: result.duration,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          max: result.latency.max,
+        };
+      },
+    });
     /** Open loop: a delivery every 1/RATE s, however long the answers take. */
-    const fixedRate = (seconds: number): Drive =>
-      Object.assign(
-        (
-          body: () => string,
-          onResponse: (status: number, text: string) => void,
-        ) =>
-          openLoop({
-            url,
-            headers,
-            rate: RATE,
-            seconds,
-            connections: 64,
-            body,
-            onResponse,
-          }),
-        { expected: RATE * seconds },
-      );
+    const fixedRate = (seconds: number): Drive => ({
+      expected: RATE * seconds,
+      run: (body, onResponse) =>
+        openLoop({
+          url,
+          headers,
+          rate: RATE,
+          seconds,
+          connections: 64,
+          body,
+          onResponse,
+        }),
+    });
 
     const load = async (
       name: string,
@@ -575,7 +555,7 @@ async function benchTarget(
       const started = performance.now();
       let accepted = 0;
       let duplicates = 0;
-      const result = await drive(body, (status, text) => {
+      const result = await drive.run(body, (status, text) => {
         if (status !== 200) return;
         if (text.includes('"accepted"')) accepted++;
         else if (text.includes('"duplicate"')) duplicates++;
@@ -687,6 +667,10 @@ async function benchTarget(
   }
 }
 
+function pct(value: number): string {
+  return Number.isNaN(value) ? '–' : value.toFixed(0);
+}
+
 async function main() {
   const emulator = createEmulator();
   const running = await emulator.listen(0, '127.0.0.1');
@@ -703,42 +687,25 @@ async function main() {
       if (!line) throw new Error('The subscription has no Shared-Secret');
       return line.slice('shared-secret:'.length).trim();
     };
-    const wiql = await fetch(
-      `${running.url}/fabrikam/Payments/_apis/wit/wiql`,
-      {
-        method: 'POST',
-        headers: {
-          Authorization: `Basic ${Buffer.from(':demo-pat').toString('base64')}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({
-          query:
-            'SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project',
-        }),
-      },
-    ).then(r => r.json());
-    const workItems: number[] = wiql.workItems.map((w: any) => w.id);
+    const ado = new AdoClient({
+      baseUrl: `${running.url}/fabrikam/`,
+      getAuthorization: async () =>
+        `Basic ${Buffer.from(':demo-pat').toString('base64')}`,
+    });
+    const wiql = await ado.queryWiql(
+      'SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project',
+      { project: 'Payments' },
+    );
+    const workItems = wiql.workItems.map(w => w.id);
     // The demo project has only a few work items: add Tasks until `--linked` can be linked.
     while (workItems.length < LINKED) {
-      const created = await fetch(
-        `${running.url}/fabrikam/Payments/_apis/wit/workitems/$Task?api-version=7.1`,
+      const created = await ado.createWorkItem('Payments', 'Task', [
         {
-          method: 'POST',
-          headers: {
-            Authorization: `Basic ${Buffer.from(':demo-pat').toString(
-              'base64',
-            )}`,
-            'Content-Type': 'application/json-patch+json',
-          },
-          body: JSON.stringify([
-            {
-              op: 'add',
-              path: '/fields/System.Title',
-              value: `Webhook bench ${workItems.length + 1}`,
-            },
-          ]),
+          op: 'add',
+          path: '/fields/System.Title',
+          value: `Webhook bench ${workItems.length + 1}`,
         },
-      ).then(r => r.json());
+      ]);
       workItems.push(created.id);
     }
     const project = [...fabrikam.projects.values()].find(
