@@ -56,6 +56,30 @@ describe('startWalCheckpointer', () => {
     expect(errors).toEqual([]);
   }, 30_000);
 
+  it('starts the WAL over under steady writes instead of letting it grow to the fallback', async () => {
+    const file = join(dir, 'plugin.sqlite');
+    await open(file);
+    const errors: string[] = [];
+    checkpointer = await startWalCheckpointer(db, m => errors.push(m), {
+      intervalMs: 50,
+      resetPages: 256,
+    });
+
+    // 2,000 commits of a 4 KB row write about 32 MiB of WAL frames, with no pause for the
+    // background thread to find the WAL fully copied back: without the reset it keeps growing.
+    const data = 'x'.repeat(4000);
+    let largestWal = 0;
+    for (let i = 0; i < 2000; i++) {
+      await db('rows').insert({ data });
+      largestWal = Math.max(largestWal, statSync(`${file}-wal`).size);
+      await new Promise(r => setImmediate(r));
+    }
+    expect(largestWal).toBeGreaterThan(256 * 4096);
+    expect(largestWal).toBeLessThan(8 * 1024 * 1024);
+    expect(await db('rows').count({ n: '*' })).toEqual([{ n: 2000 }]);
+    expect(errors).toEqual([]);
+  }, 30_000);
+
   it('does nothing for an in-memory database', async () => {
     await open(':memory:');
     expect(await startWalCheckpointer(db, () => undefined)).toBeUndefined();

@@ -3,7 +3,14 @@ import { Worker } from 'node:worker_threads';
 import { onEachSqliteConnection } from './sqliteConnections';
 
 /** How often the background thread copies the WAL back into the database file. */
-const CHECKPOINT_INTERVAL_MS = 1000;
+const CHECKPOINT_INTERVAL_MS = 250;
+
+/**
+ * From this many pages (16 MiB) the WAL is started over. The background thread cannot do that
+ * under steady writes: SQLite rewinds the WAL only at the start of a write that finds every
+ * frame copied back, and by the time the thread's checkpoint has synced, newer commits are in.
+ */
+const RESET_PAGES = 4_096;
 
 /**
  * The connection that serves requests still checkpoints by itself once the WAL reaches this
@@ -11,22 +18,38 @@ const CHECKPOINT_INTERVAL_MS = 1000;
  */
 const FALLBACK_AUTOCHECKPOINT_PAGES = 16_384;
 
-// Plain CommonJS run by the worker thread: its own connection to the same file.
+// Plain CommonJS run by the worker thread: its own connection to the same file. It reports when
+// it has copied back and synced a WAL that is due to be started over.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { fileMustExist: true });
+parentPort.postMessage({ ready: true });
 setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (result && !result.busy && result.log >= workerData.resetPages) {
+      parentPort.postMessage({ reset: true });
+    }
   } catch (error) {
-    parentPort.postMessage(String((error && error.message) || error));
+    parentPort.postMessage({ error: String((error && error.message) || error) });
   }
 }, workerData.intervalMs);
 `;
 
+interface WorkerMessage {
+  ready?: boolean;
+  reset?: boolean;
+  error?: string;
+}
+
 export interface WalCheckpointer {
   stop(): Promise<void>;
+}
+
+export interface WalCheckpointerOptions {
+  intervalMs?: number;
+  resetPages?: number;
 }
 
 /**
@@ -34,12 +57,15 @@ export interface WalCheckpointer {
  * default), and better-sqlite3 runs that commit on the event loop: every few seconds under
  * webhook load one acknowledgement waited tens of milliseconds for the checkpoint's writes and
  * fsyncs, and every request behind it too. A passive checkpoint on a worker thread does the
- * same work beside the writer without blocking it. PostgreSQL, in-memory databases and other
- * journal modes get nothing.
+ * same work beside the writer without blocking it, and syncs it to disk. When the WAL is due to
+ * be started over, the request connection checkpoints the few commits since then itself, so
+ * its fsyncs have almost nothing to flush and its next write rewinds the WAL. PostgreSQL,
+ * in-memory databases and other journal modes get nothing.
  */
 export async function startWalCheckpointer(
   db: Knex,
   onError: (message: string) => void,
+  options: WalCheckpointerOptions = {},
 ): Promise<WalCheckpointer | undefined> {
   const { client, connection } = db.client.config as {
     client?: unknown;
@@ -62,13 +88,38 @@ export async function startWalCheckpointer(
     workerData: {
       driver: require.resolve('better-sqlite3'),
       filename,
-      intervalMs: CHECKPOINT_INTERVAL_MS,
+      intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
+      resetPages: options.resetPages ?? RESET_PAGES,
     },
   });
+  let resetting = false;
+  const reset = async () => {
+    if (resetting) return;
+    resetting = true;
+    try {
+      await db.raw('PRAGMA wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      onError((error as Error).message);
+    } finally {
+      resetting = false;
+    }
+  };
   // Never what keeps the process alive; a failure only means commits checkpoint again.
   worker.unref();
-  worker.on('message', message => onError(String(message)));
-  worker.on('error', (error: Error) => onError(error.message));
+  // Resolves once the thread has its connection (or has failed): checkpointing is live.
+  const started = new Promise<void>(resolve => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.error) onError(message.error);
+      else if (message.reset) reset();
+      else if (message.ready) resolve();
+    });
+    worker.on('error', (error: Error) => {
+      onError(error.message);
+      resolve();
+    });
+    worker.once('exit', () => resolve());
+  });
+  await started;
   return {
     stop: async () => {
       await worker.terminate();
