@@ -31,6 +31,8 @@ export interface OpenLoopResult {
   p50: number;
   p99: number;
   max: number;
+  /** How late this process sent its most delayed request, ms: the load generator's own stalls. */
+  sendLateMax?: number;
 }
 
 export async function openLoop(
@@ -52,6 +54,7 @@ export async function openLoop(
   const intervalMs = 1000 / options.rate;
   let ok2xx = 0;
   let failed = 0;
+  let sendLateMax = 0;
   const inFlight: Promise<void>[] = [];
 
   const send = async (dueAt: number) => {
@@ -79,6 +82,7 @@ export async function openLoop(
       // Catch up on every request already due: a late timer must not lower the rate.
       const now = performance.now();
       while (next < total && start + next * intervalMs <= now) {
+        sendLateMax = Math.max(sendLateMax, now - (start + next * intervalMs));
         inFlight.push(send(start + next * intervalMs));
         next++;
       }
@@ -102,5 +106,6 @@ export async function openLoop(
     p50: ms(latency.getValueAtPercentile(50)),
     p99: ms(latency.getValueAtPercentile(99)),
     max: ms(latency.maxValue),
+    sendLateMax: Math.round(sendLateMax * 10) / 10,
   };
 }
