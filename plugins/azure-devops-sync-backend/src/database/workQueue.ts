@@ -45,8 +45,11 @@ export async function claimRows<Row>(
     )
     .limit(limit);
   if (isPostgres(db)) candidates.forUpdate().skipLocked();
+  // Materialized: the candidates are picked and locked once. As a plain `IN (subquery)`,
+  // PostgreSQL may run the locking subquery again for every row it updates.
   const rows: Row[] = await db(spec.table)
-    .whereIn('id', candidates)
+    .withMaterialized('claimable', candidates)
+    .whereIn('id', db('claimable').select('id'))
     .andWhere('status', 'pending')
     .update(
       {
