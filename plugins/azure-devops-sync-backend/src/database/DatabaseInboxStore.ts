@@ -188,11 +188,13 @@ export class DatabaseInboxStore implements InboxStore {
       this.namedStatements && rows.length <= MAX_NAMED_BATCH
         ? `azure_devops_sync_inbox_accept_${rows.length}`
         : undefined;
+    // x is MATERIALIZED: the statement reads `linked` three times, and PostgreSQL would inline
+    // x and plan the EXISTS once per read; materialized, its planning time is about halved.
     const result = await this.db
       .raw(
         `WITH v (id, organization_id, event_type, work_item_id, revision, payload) AS (
          VALUES ${values}
-       ), x AS (
+       ), x AS MATERIALIZED (
          SELECT v.*, EXISTS (
            SELECT 1 FROM issue_links l
             WHERE l.organization_id = v.organization_id
