@@ -18,17 +18,24 @@ const RESET_PAGES = 4_096;
  */
 const FALLBACK_AUTOCHECKPOINT_PAGES = 16_384;
 
-// Plain CommonJS run by the worker thread: its own connection to the same file. It reports when
-// it has copied back and synced a WAL that is due to be started over.
+/** How long plugin start waits for the thread to open its connection. */
+const START_TIMEOUT_MS = 10_000;
+
+// Plain CommonJS run by the worker thread: its own connection to the same file. After each
+// checkpoint (which syncs what it copied) it asks for a reset when the WAL is due to be started
+// over, once per WAL size: an idle WAL that stays large is not asked about every tick.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { fileMustExist: true });
 parentPort.postMessage({ ready: true });
+let lastAsked = -1;
 setInterval(() => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result && !result.busy && result.log >= workerData.resetPages) {
+    if (result && !result.busy && result.log >= workerData.resetPages &&
+        result.log !== lastAsked) {
+      lastAsked = result.log;
       parentPort.postMessage({ reset: true });
     }
   } catch (error) {
@@ -93,8 +100,9 @@ export async function startWalCheckpointer(
     },
   });
   let resetting = false;
+  let stopped = false;
   const reset = async () => {
-    if (resetting) return;
+    if (resetting || stopped) return;
     resetting = true;
     try {
       await db.raw('PRAGMA wal_checkpoint(PASSIVE)');
@@ -106,11 +114,13 @@ export async function startWalCheckpointer(
   };
   // Never what keeps the process alive; a failure only means commits checkpoint again.
   worker.unref();
-  // Resolves once the thread has its connection (or has failed): checkpointing is live.
+  // Resolves once the thread has its connection, or has failed, or is too slow to start: the
+  // plugin starts either way, and without the thread commits only checkpoint by themselves.
+  let startTimer: NodeJS.Timeout | undefined;
   const started = new Promise<void>(resolve => {
     worker.on('message', (message: WorkerMessage) => {
       if (message.error) onError(message.error);
-      else if (message.reset) reset();
+      else if (message.reset) reset().catch(() => undefined);
       else if (message.ready) resolve();
     });
     worker.on('error', (error: Error) => {
@@ -118,10 +128,19 @@ export async function startWalCheckpointer(
       resolve();
     });
     worker.once('exit', () => resolve());
+    startTimer = setTimeout(() => {
+      onError(
+        `The WAL checkpoint thread did not start in ${START_TIMEOUT_MS} ms`,
+      );
+      resolve();
+    }, START_TIMEOUT_MS);
+    startTimer.unref();
   });
   await started;
+  clearTimeout(startTimer);
   return {
     stop: async () => {
+      stopped = true;
       await worker.terminate();
     },
   };
