@@ -35,6 +35,15 @@ export interface OpenLoopResult {
   sendLateMax?: number;
 }
 
+/** A latency histogram in microseconds (sub-millisecond answers keep their precision), up to 60 s. */
+export function microsecondHistogram() {
+  return build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+}
+
 export async function openLoop(
   options: OpenLoopOptions,
 ): Promise<OpenLoopResult> {
@@ -44,12 +53,7 @@ export async function openLoop(
     headersTimeout: 10_000,
     bodyTimeout: 10_000,
   });
-  // Microseconds, so sub-millisecond answers keep their precision.
-  const latency = build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 60_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
+  const latency = microsecondHistogram();
   const total = Math.round(options.rate * options.seconds);
   const intervalMs = 1000 / options.rate;
   let ok2xx = 0;

@@ -18,7 +18,6 @@
 import type { JsonObject } from '@backstage/types';
 import { createEmulator } from '@internal/ado-emulator';
 import autocannon from 'autocannon';
-import { build } from 'hdr-histogram-js';
 import { fork, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,7 +28,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import knexFactory, { Knex } from 'knex';
 import { AdoClient } from '../src/api/AdoClient';
 import { localBackendConfig } from '../src/reliability/__testUtils__/backendConfig';
-import { openLoop, OpenLoopResult } from './openLoop';
+import { microsecondHistogram, openLoop, OpenLoopResult } from './openLoop';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -81,11 +80,7 @@ async function serve(options: ServeOptions) {
   const backend = createBackend();
   // Server-side time of each request, from its headers being parsed to its answer being handed
   // to the socket: what the client sees beyond this was spent in the network or in the client.
-  const serverTimes = build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 60_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
+  const serverTimes = microsecondHistogram();
   backend.add(
     rootHttpRouterServiceFactory({
       configure: ({ server, applyDefaults }) => {
