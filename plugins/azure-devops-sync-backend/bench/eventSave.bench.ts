@@ -15,9 +15,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseEventStore } from '../src/database/DatabaseEventStore';
+import { DatabaseEventStore } from '../src/errorEvents/DatabaseErrorEventStore';
 import { DatabaseIssueStore } from '../src/database/DatabaseIssueStore';
-import { normalizeEventBody } from '../src/events/normalize';
+import { normalizeEventBody } from '../src/errorEvents/parseErrorEvents';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);

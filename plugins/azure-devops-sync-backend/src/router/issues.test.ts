@@ -9,9 +9,9 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { DatabaseEventStore } from '../database/DatabaseEventStore';
+import { DatabaseEventStore } from '../errorEvents/DatabaseErrorEventStore';
 import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
-import { normalizeEventBody } from '../events/normalize';
+import { normalizeEventBody } from '../errorEvents/parseErrorEvents';
 import { issuesRouter } from './issues';
 import { RouteAuthorizer } from './permissions';
 

@@ -4,7 +4,7 @@ import {
   EVENT_LIMITS,
   normalizeEvent,
   normalizeEventBody,
-} from './normalize';
+} from './parseErrorEvents';
 
 const NOW = new Date('2026-11-26T00:00:00Z');
 const ENTITY = 'component:default/payments-api';

@@ -3,10 +3,10 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { normalizeEventBody } from '../events/normalize';
-import type { NormalizedEvent } from '../events/types';
-import { DatabaseEventStore } from './DatabaseEventStore';
-import { DatabaseIssueStore } from './DatabaseIssueStore';
+import { normalizeEventBody } from './parseErrorEvents';
+import type { NormalizedEvent } from './types';
+import { DatabaseEventStore } from './DatabaseErrorEventStore';
+import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
 
 jest.setTimeout(60_000);
 

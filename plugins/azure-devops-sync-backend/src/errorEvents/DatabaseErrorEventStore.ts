@@ -9,12 +9,12 @@ import type {
   NormalizedErrorEvent,
   NormalizedEvent,
   NormalizedEventUser,
-} from '../events/types';
+} from './types';
 import { outboundJobsForChange } from '../sync/outboundJobs';
-import { EventOutcomeStats, EventStore, SavedEvent } from './EventStore';
-import { IssueStore } from './IssueStore';
-import { getMigratedClient } from './migrations';
-import { isPostgres } from './tables';
+import { EventOutcomeStats, EventStore, SavedEvent } from './ErrorEventStore';
+import { IssueStore } from '../database/IssueStore';
+import { getMigratedClient } from '../database/migrations';
+import { isPostgres } from '../database/tables';
 
 export interface RawDbEventRow {
   entity_ref: string;

@@ -6,10 +6,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { EventStore } from '../database/EventStore';
-import { canonicalEntityRef, normalizeEventBody } from '../events/normalize';
-import { RouteAuthorizer } from './permissions';
-import { parseInput } from './validation';
+import { EventStore } from './ErrorEventStore';
+import { canonicalEntityRef, normalizeEventBody } from './parseErrorEvents';
+import { RouteAuthorizer } from '../router/permissions';
+import { parseInput } from '../router/validation';
 
 /** Topic published for every accepted event. */
 export const EVENT_SAVED_TOPIC = 'azure-devops-sync.event-saved';

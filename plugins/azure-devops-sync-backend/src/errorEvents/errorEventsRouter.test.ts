@@ -12,10 +12,10 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { DatabaseEventStore } from '../database/DatabaseEventStore';
+import { DatabaseEventStore } from './DatabaseErrorEventStore';
 import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
-import { EVENT_SAVED_TOPIC, eventsRouter } from './events';
-import { RouteAuthorizer } from './permissions';
+import { EVENT_SAVED_TOPIC, eventsRouter } from './errorEventsRouter';
+import { RouteAuthorizer } from '../router/permissions';
 
 jest.setTimeout(60_000);
 

@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '../events/types';
+import type { NormalizedEvent } from './types';
 
 /** What happened to one event of a request. */
 export interface SavedEvent {
