@@ -2,8 +2,7 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { DatabaseInboxStore } from './DatabaseInboxStore';
-import { DatabaseOrganizationStore } from './DatabaseOrganizationStore';
+import { createStores } from './createStores';
 
 jest.setTimeout(60_000);
 
@@ -17,17 +16,14 @@ describe.each(databases.eachSupportedId())(
         databases,
         databaseId,
       );
-      const organizations = await DatabaseOrganizationStore.create({
+      const { organizations, inbox } = await createStores({
         database,
+        preparedStatements: true,
       });
       const org = await organizations.createOrGet({
         name: 'fabrikam',
         externalId: 'acc-1',
         domainName: 'https://dev.azure.com/fabrikam/',
-      });
-      const inbox = await DatabaseInboxStore.create({
-        database,
-        preparedStatements: true,
       });
       // Names the plugin gave its statements (PostgreSQL keeps one prepared plan per name).
       const names = new Set<string>();

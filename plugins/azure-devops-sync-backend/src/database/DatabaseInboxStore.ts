@@ -1,4 +1,3 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import type {
   Delivery,
   DeliveryStatus,
@@ -7,7 +6,6 @@ import DataLoader from 'dataloader';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { InboxDelivery, InboxDeliveryInput, InboxStore } from './InboxStore';
-import { getMigratedClient } from './migrations';
 import { isPostgres, toIso } from './tables';
 import {
   claimRows,
@@ -75,18 +73,6 @@ const MAX_NAMED_BATCH = 32;
 
 /** Knex-backed {@link InboxStore}. */
 export class DatabaseInboxStore implements InboxStore {
-  static async create(options: {
-    database: DatabaseService;
-    /** PostgreSQL: name the accept statement (`azureDevOpsSync.database.preparedStatements`). */
-    preparedStatements?: boolean;
-  }): Promise<DatabaseInboxStore> {
-    const db = await getMigratedClient(options.database);
-    return new DatabaseInboxStore(
-      db,
-      Boolean(options.preparedStatements) && isPostgres(db),
-    );
-  }
-
   /**
    * Group commit: the accepts that arrive in one turn of the event loop are stored with one
    * multi-row INSERT, and each caller is answered once that statement has committed. Under load
@@ -102,10 +88,16 @@ export class DatabaseInboxStore implements InboxStore {
     },
   );
 
-  private constructor(
-    private readonly db: Knex,
-    private readonly namedStatements: boolean,
-  ) {}
+  /**
+   * `db` must be migrated: `createStores()` does that once for every store.
+   * `preparedStatements` (PostgreSQL only) names the accept statement
+   * (`azureDevOpsSync.database.preparedStatements`).
+   */
+  constructor(private readonly db: Knex, preparedStatements = false) {
+    this.namedStatements = preparedStatements && isPostgres(db);
+  }
+
+  private readonly namedStatements: boolean;
 
   accept(input: InboxDeliveryInput): Promise<Accepted> {
     return this.accepts.load(input);

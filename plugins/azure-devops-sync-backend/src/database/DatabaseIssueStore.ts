@@ -1,4 +1,3 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import type {
   ActivityItem,
@@ -11,15 +10,12 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
-  AppliedIssueChange,
-  ApplyChangeOptions,
   IssueChange,
   IssueStore,
+  LinkSnapshot,
+  NewIssueLink,
   StoredIssueLink,
 } from './IssueStore';
-import { getMigratedClient } from './migrations';
-import { DatabaseOutboxStore } from './DatabaseOutboxStore';
-import { OutboxJobInput } from './OutboxStore';
 import { isPostgres, toIso } from './tables';
 
 export interface RawDbIssueRow {
@@ -146,20 +142,12 @@ function sourceColumns(source: ActivitySource) {
 
 /** Knex-backed {@link IssueStore}. */
 export class DatabaseIssueStore implements IssueStore {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseIssueStore> {
-    const db = await getMigratedClient(options.database);
-    return new DatabaseIssueStore(
-      db,
-      await DatabaseOutboxStore.create(options),
-    );
-  }
+  /** `db` must be migrated: `createStores()` does that once for every store. */
+  constructor(private readonly db: Knex) {}
 
-  private constructor(
-    private readonly db: Knex,
-    private readonly outbox: DatabaseOutboxStore,
-  ) {}
+  transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
 
   async list(filter: {
     entityRef: string;
@@ -178,15 +166,37 @@ export class DatabaseIssueStore implements IssueStore {
     return rows.map(r => toIssue(r, links.get(r.id) ?? []));
   }
 
-  async get(id: string): Promise<Issue | undefined> {
-    return this.getIn(this.db, id);
-  }
-
-  private async getIn(db: Knex | Knex.Transaction, id: string) {
+  async get(id: string, tx?: Knex.Transaction): Promise<Issue | undefined> {
+    const db = tx ?? this.db;
     const row = await db<RawDbIssueRow>('issues').where({ id }).first();
     if (!row) return undefined;
     const links = await this.linksOf(db, [id]);
     return toIssue(row, links.get(id) ?? []);
+  }
+
+  async lockForChange(id: string, tx: Knex.Transaction) {
+    const query = tx<RawDbIssueRow>('issues')
+      .select('status', 'assignee')
+      .where({ id });
+    // Two replicas changing one issue at once serialise here.
+    if (isPostgres(tx)) query.forUpdate();
+    const row = await query.first();
+    if (!row) return undefined;
+    return { status: row.status as IssueStatus, assignee: row.assignee };
+  }
+
+  async update(
+    id: string,
+    change: IssueChange,
+    tx: Knex.Transaction,
+  ): Promise<void> {
+    const update: Partial<RawDbIssueRow> = {};
+    if (change.status !== undefined) update.status = change.status;
+    if (change.assignee !== undefined) update.assignee = change.assignee;
+    const count = await tx('issues')
+      .where({ id })
+      .update({ ...update, updated_at: tx.fn.now() });
+    if (count === 0) throw new NotFoundError(`No issue with id ${id}`);
   }
 
   async listActivity(issueId: string): Promise<ActivityItem[]> {
@@ -199,120 +209,58 @@ export class DatabaseIssueStore implements IssueStore {
     return rows.map(toActivity);
   }
 
-  async applyChange(
+  async addActivity(
     issueId: string,
-    change: IssueChange,
-    options: ApplyChangeOptions,
-    outerTx?: Knex.Transaction,
-  ): Promise<AppliedIssueChange> {
-    const run = async (tx: Knex.Transaction) => {
-      const query = tx<RawDbIssueRow>('issues').where({ id: issueId });
-      // Two replicas changing one issue at once serialise here.
-      if (isPostgres(tx)) query.forUpdate();
-      const row = await query.first();
-      if (!row) throw new NotFoundError(`No issue with id ${issueId}`);
-      const statusChanged =
-        change.status !== undefined && change.status !== row.status;
-      const assigneeChanged =
-        change.assignee !== undefined && change.assignee !== row.assignee;
-      if (!statusChanged && !assigneeChanged) {
-        return {
-          issue: (await this.getIn(tx, issueId))!,
-          statusChanged,
-          assigneeChanged,
-        };
-      }
-      const update: Partial<RawDbIssueRow> = {};
-      if (statusChanged) update.status = change.status!;
-      if (assigneeChanged) update.assignee = change.assignee!;
-      await tx('issues')
-        .where({ id: issueId })
-        .update({ ...update, updated_at: tx.fn.now() });
-
-      if (statusChanged) {
-        let type: ActivityType = 'set_unresolved';
-        if (change.status === 'resolved') type = 'set_resolved';
-        else if (options.regression) type = 'regression';
-        await this.addActivity(
-          issueId,
-          type,
-          options.source,
-          { from: row.status, to: change.status },
-          tx,
-        );
-      }
-      if (assigneeChanged) {
-        await this.addActivity(
-          issueId,
-          change.assignee ? 'assigned' : 'unassigned',
-          options.source,
-          change.assignee
-            ? { assignee: change.assignee, previous: row.assignee }
-            : { previous: row.assignee },
-          tx,
-        );
-      }
-      const issue = (await this.getIn(tx, issueId))!;
-      if (options.outbound) {
-        const links = await this.linksOfIssueIn(tx, issueId);
-        const jobs = options.outbound(
-          links.filter(l => !l.broken),
-          {
-            statusChanged,
-            assigneeChanged,
-            issue,
-          },
-        );
-        await this.outbox.enqueue(jobs, tx);
-      }
-      return { issue, statusChanged, assigneeChanged };
+    type: ActivityType,
+    source: ActivitySource,
+    data: Record<string, unknown>,
+    tx?: Knex.Transaction,
+  ): Promise<ActivityItem> {
+    const row = {
+      id: randomUUID(),
+      issue_id: issueId,
+      type,
+      ...sourceColumns(source),
+      data: JSON.stringify(data),
+      created_at: new Date(),
     };
-    return outerTx ? run(outerTx) : this.db.transaction(run);
+    await (tx ?? this.db)('issue_activity')
+      .insert(row)
+      .onConflict([
+        'issue_id',
+        'type',
+        'source_organization_id',
+        'source_work_item_id',
+        'source_revision',
+      ])
+      .ignore();
+    return toActivity(row as RawDbActivityRow);
   }
 
-  async addLink(
-    link: Omit<StoredIssueLink, 'broken'>,
-    source: ActivitySource,
+  async insertLink(
+    link: NewIssueLink,
+    tx: Knex.Transaction,
   ): Promise<{ created: boolean }> {
-    return this.db.transaction(async tx => {
-      const issue = await tx('issues').where({ id: link.issueId }).first();
-      if (!issue) throw new NotFoundError(`No issue with id ${link.issueId}`);
-      const existing = await tx<RawDbLinkRow>('issue_links')
-        .where({
-          issue_id: link.issueId,
-          organization_id: link.organizationId,
-          work_item_id: link.workItemId,
-        })
-        .first();
-      if (existing) return { created: false };
-      await tx<RawDbLinkRow>('issue_links').insert({
-        issue_id: link.issueId,
-        organization_id: link.organizationId,
-        work_item_id: link.workItemId,
-        project_id: link.projectId,
-        project_name: link.projectName,
-        work_item_type: link.workItemType,
-        title: link.title,
-        state: link.state,
-        url: link.url,
-        display_name: link.displayName,
-        broken: false,
-        assigned_to: link.assignedTo ?? null,
-      });
-      await this.addActivity(
-        link.issueId,
-        'linked',
-        source,
-        {
-          organizationId: link.organizationId,
-          workItemId: link.workItemId,
-          url: link.url,
-          displayName: link.displayName,
-        },
-        tx,
-      );
-      return { created: true };
+    const key = {
+      issue_id: link.issueId,
+      organization_id: link.organizationId,
+      work_item_id: link.workItemId,
+    };
+    const existing = await tx<RawDbLinkRow>('issue_links').where(key).first();
+    if (existing) return { created: false };
+    await tx<RawDbLinkRow>('issue_links').insert({
+      ...key,
+      project_id: link.projectId,
+      project_name: link.projectName,
+      work_item_type: link.workItemType,
+      title: link.title,
+      state: link.state,
+      url: link.url,
+      display_name: link.displayName,
+      broken: false,
+      assigned_to: link.assignedTo ?? null,
     });
+    return { created: true };
   }
 
   async linksForWorkItem(
@@ -334,12 +282,11 @@ export class DatabaseIssueStore implements IssueStore {
     return rows.map(r => Number(r.work_item_id));
   }
 
-  async linksOfIssue(issueId: string): Promise<StoredIssueLink[]> {
-    return this.linksOfIssueIn(this.db, issueId);
-  }
-
-  private async linksOfIssueIn(db: Knex | Knex.Transaction, issueId: string) {
-    const rows = await db<RawDbLinkRow>('issue_links').where({
+  async linksOfIssue(
+    issueId: string,
+    tx?: Knex.Transaction,
+  ): Promise<StoredIssueLink[]> {
+    const rows = await (tx ?? this.db)<RawDbLinkRow>('issue_links').where({
       issue_id: issueId,
     });
     return rows.map(toLink);
@@ -348,12 +295,8 @@ export class DatabaseIssueStore implements IssueStore {
   async updateLinks(
     organizationId: string,
     workItemId: number,
-    patch: {
-      title?: string;
-      state?: string;
-      assignedTo?: string;
-      broken?: boolean;
-    },
+    patch: LinkSnapshot,
+    tx?: Knex.Transaction,
   ): Promise<void> {
     const columns: Partial<RawDbLinkRow> = {};
     if (patch.assignedTo !== undefined) columns.assigned_to = patch.assignedTo;
@@ -361,62 +304,9 @@ export class DatabaseIssueStore implements IssueStore {
     if (patch.state !== undefined) columns.state = patch.state;
     if (patch.broken !== undefined) columns.broken = patch.broken;
     if (Object.keys(columns).length === 0) return;
-    await this.db<RawDbLinkRow>('issue_links')
+    await (tx ?? this.db)<RawDbLinkRow>('issue_links')
       .where({ organization_id: organizationId, work_item_id: workItemId })
       .update(columns);
-  }
-
-  async addComment(
-    issueId: string,
-    text: string,
-    source: ActivitySource,
-    outbound?: (links: StoredIssueLink[]) => OutboxJobInput[],
-  ): Promise<ActivityItem> {
-    return this.db.transaction(async tx => {
-      const issue = await tx('issues').where({ id: issueId }).first();
-      if (!issue) throw new NotFoundError(`No issue with id ${issueId}`);
-      const activity = await this.addActivity(
-        issueId,
-        'comment',
-        source,
-        { text },
-        tx,
-      );
-      if (outbound) {
-        const links = await this.linksOfIssueIn(tx, issueId);
-        await this.outbox.enqueue(outbound(links.filter(l => !l.broken)), tx);
-      }
-      return activity;
-    });
-  }
-
-  async addActivity(
-    issueId: string,
-    type: ActivityType,
-    source: ActivitySource,
-    data: Record<string, unknown>,
-    tx?: Knex.Transaction,
-  ): Promise<ActivityItem> {
-    const row = {
-      id: randomUUID(),
-      issue_id: issueId,
-      type,
-      ...sourceColumns(source),
-      data: JSON.stringify(data),
-      created_at: new Date(),
-    };
-    // An ADO revision's activity is recorded once, however often its delivery is applied.
-    await (tx ?? this.db)('issue_activity')
-      .insert(row)
-      .onConflict([
-        'issue_id',
-        'type',
-        'source_organization_id',
-        'source_work_item_id',
-        'source_revision',
-      ])
-      .ignore();
-    return toActivity(row as RawDbActivityRow);
   }
 
   private async linksOf(

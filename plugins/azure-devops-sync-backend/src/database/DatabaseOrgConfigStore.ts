@@ -1,10 +1,8 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import type {
   OrganizationConfigUpdate,
   OrganizationConfigValues,
 } from '@internal/plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
-import { getMigratedClient } from './migrations';
 import { DEFAULT_CONFIG_VALUES, OrgConfigStore } from './OrgConfigStore';
 import { RawDbOrganizationConfigRow, RawDbProjectMappingRow } from './tables';
 
@@ -12,15 +10,8 @@ type StoredConfig = Omit<OrganizationConfigValues, 'sync_status_forward'>;
 
 /** Knex-backed {@link OrgConfigStore}: settings as JSON, mapping rows as a table. */
 export class DatabaseOrgConfigStore implements OrgConfigStore {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseOrgConfigStore> {
-    return new DatabaseOrgConfigStore(
-      await getMigratedClient(options.database),
-    );
-  }
-
-  private constructor(private readonly db: Knex) {}
+  /** `db` must be migrated: `createStores()` does that once for every store. */
+  constructor(private readonly db: Knex) {}
 
   async get(organizationId: string): Promise<OrganizationConfigValues> {
     return readConfig(this.db, organizationId);

@@ -2,8 +2,7 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { DatabaseOrganizationStore } from './DatabaseOrganizationStore';
-import { DatabaseOrgConfigStore } from './DatabaseOrgConfigStore';
+import { createStores } from './createStores';
 import { toApiOrganization } from './OrganizationStore';
 
 jest.setTimeout(60_000);
@@ -18,11 +17,8 @@ describe.each(databases.eachSupportedId())(
         databases,
         databaseId,
       );
-      return {
-        knex,
-        organizations: await DatabaseOrganizationStore.create({ database }),
-        configs: await DatabaseOrgConfigStore.create({ database }),
-      };
+      const { organizations, configs } = await createStores({ database });
+      return { knex, organizations, configs };
     }
 
     it('connects an organization once, however often it is asked', async () => {

@@ -1,12 +1,8 @@
-import {
-  DatabaseService,
-  isDatabaseConflictError,
-} from '@backstage/backend-plugin-api';
+import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import type { SubscriptionStatus } from '@internal/plugin-azure-devops-sync-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { getMigratedClient } from './migrations';
 import {
   OrganizationPatch,
   OrganizationRecord,
@@ -18,15 +14,8 @@ const TABLE = 'organizations';
 
 /** Knex-backed {@link OrganizationStore}. */
 export class DatabaseOrganizationStore implements OrganizationStore {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseOrganizationStore> {
-    return new DatabaseOrganizationStore(
-      await getMigratedClient(options.database),
-    );
-  }
-
-  private constructor(private readonly db: Knex) {}
+  /** `db` must be migrated: `createStores()` does that once for every store. */
+  constructor(private readonly db: Knex) {}
 
   async list(): Promise<OrganizationRecord[]> {
     const rows = await this.db<RawDbOrganizationRow>(TABLE).orderBy('name');

@@ -1,7 +1,5 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { getMigratedClient } from './migrations';
 import {
   OutboxJob,
   OutboxJobInput,
@@ -69,13 +67,8 @@ function toJob(row: RawDbOutboxRow): OutboxJob {
 
 /** Knex-backed {@link OutboxStore}. */
 export class DatabaseOutboxStore implements OutboxStore {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseOutboxStore> {
-    return new DatabaseOutboxStore(await getMigratedClient(options.database));
-  }
-
-  private constructor(private readonly db: Knex) {}
+  /** `db` must be migrated: `createStores()` does that once for every store. */
+  constructor(private readonly db: Knex) {}
 
   async enqueue(jobs: OutboxJobInput[], tx?: Knex.Transaction): Promise<void> {
     if (jobs.length === 0) return;

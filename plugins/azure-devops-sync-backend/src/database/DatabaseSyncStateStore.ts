@@ -1,6 +1,4 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { getMigratedClient } from './migrations';
 import { WrittenFields } from '../sync/revisionFields';
 import { SyncStateStore, WrittenRevision } from './SyncStateStore';
 
@@ -14,15 +12,8 @@ function toWrittenFields(text: string): WrittenFields {
 
 /** Knex-backed {@link SyncStateStore}. */
 export class DatabaseSyncStateStore implements SyncStateStore {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseSyncStateStore> {
-    return new DatabaseSyncStateStore(
-      await getMigratedClient(options.database),
-    );
-  }
-
-  private constructor(private readonly db: Knex) {}
+  /** `db` must be migrated: `createStores()` does that once for every store. */
+  constructor(private readonly db: Knex) {}
 
   async recordWrittenRevision(
     organizationId: string,

@@ -7,7 +7,6 @@ import type {
   IssueStatus,
 } from '@internal/plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
-import type { OutboxJobInput } from './OutboxStore';
 
 /** A link as stored, with what outbound sync needs to know. */
 export interface StoredIssueLink extends IssueLink {
@@ -20,80 +19,44 @@ export interface StoredIssueLink extends IssueLink {
   assignedTo: string | null;
 }
 
+/** A link to create: the work item as read from ADO when it was linked. */
+export type NewIssueLink = Omit<StoredIssueLink, 'broken' | 'assignedTo'> & {
+  assignedTo?: string | null;
+};
+
 /** A change to an issue's status and/or assignee. `undefined` = leave as is. */
 export interface IssueChange {
   status?: IssueStatus;
   assignee?: string | null;
 }
 
-/** What {@link IssueStore.applyChange} did. */
-export interface AppliedIssueChange {
-  issue: Issue;
-  statusChanged: boolean;
-  assigneeChanged: boolean;
+/** What the sync keeps on a link from the last applied ADO revision. */
+export interface LinkSnapshot {
+  title?: string;
+  state?: string;
+  assignedTo?: string;
+  broken?: boolean;
 }
 
-export interface ApplyChangeOptions {
-  source: ActivitySource;
-  /**
-   * Outbox jobs to queue in the same transaction, given the links and what changed. Inbound
-   * changes pass nothing: they must not be sent back to ADO.
-   */
-  outbound?: (
-    links: StoredIssueLink[],
-    change: { statusChanged: boolean; assigneeChanged: boolean; issue: Issue },
-  ) => OutboxJobInput[];
-  /** Write a `regression` activity instead of `set_unresolved`. */
-  regression?: boolean;
-}
-
-/** Issues, their work item links and their activity. */
+/**
+ * Issues, their work item links and their activity: persistence only. Every change to an
+ * issue goes through `IssueService`, which decides what to write and queues outbound jobs.
+ * Methods that take `tx` write inside the caller's transaction.
+ */
 export interface IssueStore {
+  transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T>;
+
   list(filter: { entityRef: string; status?: IssueStatus }): Promise<Issue[]>;
-  get(id: string): Promise<Issue | undefined>;
+  get(id: string, tx?: Knex.Transaction): Promise<Issue | undefined>;
+  /** Status and assignee, locked until the transaction ends (PostgreSQL; SQLite serialises writers). */
+  lockForChange(
+    id: string,
+    tx: Knex.Transaction,
+  ): Promise<{ status: IssueStatus; assignee: string | null } | undefined>;
+  update(id: string, change: IssueChange, tx: Knex.Transaction): Promise<void>;
+
   listActivity(issueId: string): Promise<ActivityItem[]>;
-
-  /** Applies a change (no-op parts write nothing), its activities and outbox jobs atomically. */
-  applyChange(
-    issueId: string,
-    change: IssueChange,
-    options: ApplyChangeOptions,
-    tx?: Knex.Transaction,
-  ): Promise<AppliedIssueChange>;
-
-  addLink(
-    link: Omit<StoredIssueLink, 'broken' | 'assignedTo'> & {
-      assignedTo?: string | null;
-    },
-    source: ActivitySource,
-  ): Promise<{ created: boolean }>;
-  /** Links to one work item, across issues. */
-  linksForWorkItem(
-    organizationId: string,
-    workItemId: number,
-  ): Promise<StoredIssueLink[]>;
-  linksOfIssue(issueId: string): Promise<StoredIssueLink[]>;
-  /** Ids of the work items of an organization that some issue links to (not broken). */
-  linkedWorkItemIds(organizationId: string): Promise<number[]>;
-  updateLinks(
-    organizationId: string,
-    workItemId: number,
-    patch: {
-      title?: string;
-      state?: string;
-      assignedTo?: string;
-      broken?: boolean;
-    },
-  ): Promise<void>;
-
-  /** Records a comment and queues its outbox jobs atomically. */
-  addComment(
-    issueId: string,
-    text: string,
-    source: ActivitySource,
-    outbound?: (links: StoredIssueLink[]) => OutboxJobInput[],
-  ): Promise<ActivityItem>;
-
+  /** An ADO revision's activity of one type is recorded once, however often it is applied. */
   addActivity(
     issueId: string,
     type: ActivityType,
@@ -101,4 +64,27 @@ export interface IssueStore {
     data: Record<string, unknown>,
     tx?: Knex.Transaction,
   ): Promise<ActivityItem>;
+
+  /** Inserts a link unless the issue already has it. */
+  insertLink(
+    link: NewIssueLink,
+    tx: Knex.Transaction,
+  ): Promise<{ created: boolean }>;
+  /** Links to one work item, across issues. */
+  linksForWorkItem(
+    organizationId: string,
+    workItemId: number,
+  ): Promise<StoredIssueLink[]>;
+  linksOfIssue(
+    issueId: string,
+    tx?: Knex.Transaction,
+  ): Promise<StoredIssueLink[]>;
+  /** Ids of the work items of an organization that some issue links to (not broken). */
+  linkedWorkItemIds(organizationId: string): Promise<number[]>;
+  updateLinks(
+    organizationId: string,
+    workItemId: number,
+    patch: LinkSnapshot,
+    tx?: Knex.Transaction,
+  ): Promise<void>;
 }

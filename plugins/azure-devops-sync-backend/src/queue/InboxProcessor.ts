@@ -6,18 +6,19 @@ import { InboxDelivery, InboxStore } from '../database/InboxStore';
 import { IssueStore, StoredIssueLink } from '../database/IssueStore';
 import { OrgConfigStore } from '../database/OrgConfigStore';
 import { SyncStateStore } from '../database/SyncStateStore';
+import { IssueService } from '../issues/IssueService';
+import {
+  decideInbound,
+  InboundDecision,
+  InboundDelivery,
+  InboundState,
+} from '../sync/decideInbound';
 import { identityEmail } from '../sync/identity';
 import { inboundStatusAction } from '../sync/inboundStatus';
-import {
-  fieldAtRevision,
-  isEchoOf,
-  normalizeField,
-  SYNCED_FIELDS,
-} from '../sync/revisionFields';
-import { WrittenRevision } from '../database/SyncStateStore';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
+import { inboundDeliveryOf } from './inboundDelivery';
 import { retryDelayMs } from './backoff';
 
 /** Deliveries of one batch applied at the same time. */
@@ -27,17 +28,13 @@ const APPLY_CONCURRENCY = 4;
 export const INBOX_KICK_DELAY_MS = 20;
 
 type Result = { status: 'applied' | 'skipped'; outcome: string };
-
-interface FieldChange {
-  oldValue?: unknown;
-  newValue?: unknown;
-}
+type AdoSource = ActivitySource & { kind: 'azure-devops' };
+type Config = Awaited<ReturnType<OrgConfigStore['get']>>;
 
 /**
- * Applies stored service hook deliveries: inbound assignee (`handle_assign_to` →
- * `sync_group_assignee_inbound`), inbound status (`sync_status_inbound`), comments and deletions.
- * Runs in revision order per work item; a revision at or below the last applied one changes no
- * status or assignee; a revision our own outbound sync wrote is skipped as an echo.
+ * Applies stored service hook deliveries in revision order per work item: loads what the
+ * inbound rules need, lets `decideInbound` (pure) say what changes, and applies that through
+ * the issue service. Claims, retries and the final state of each delivery live here.
  */
 export class InboxProcessor {
   readonly id = `inbox-${process.pid}-${Math.random()
@@ -48,6 +45,7 @@ export class InboxProcessor {
     private readonly deps: {
       inbox: InboxStore;
       issues: IssueStore;
+      issueService: IssueService;
       configs: OrgConfigStore;
       catalogs: ProjectCatalogService;
       users: UserDirectory;
@@ -61,7 +59,7 @@ export class InboxProcessor {
   ) {}
 
   /** Organization settings read once per batch, not once per delivery. */
-  private batchConfigs = new Map<string, ReturnType<OrgConfigStore['get']>>();
+  private batchConfigs = new Map<string, Promise<Config>>();
 
   async runOnce(): Promise<number> {
     this.batchConfigs = new Map();
@@ -69,8 +67,6 @@ export class InboxProcessor {
       this.id,
       this.deps.batchSize ?? 100,
     );
-    // Deliveries for work items no issue links to were settled when they were accepted; one
-    // whose link went away since is settled by apply().
     // A claimed batch holds at most one delivery per work item (the first open one), so they
     // are independent: apply a few at once, which PostgreSQL's pool turns into real overlap.
     const limit = pLimit(APPLY_CONCURRENCY);
@@ -86,7 +82,7 @@ export class InboxProcessor {
     // back every webhook waiting to be acknowledged: give the event loop a turn per delivery.
     await setImmediatePromise();
     try {
-      const result = await this.apply(delivery);
+      const result = await this.process(delivery);
       await inbox.finish(delivery.id, result.status, result.outcome);
       if (result.status === 'applied')
         await this.deps.onApplied?.(delivery, result.outcome);
@@ -109,164 +105,106 @@ export class InboxProcessor {
     }
   }
 
-  private async apply(delivery: InboxDelivery): Promise<Result> {
-    const { issues, syncState } = this.deps;
-    const { organizationId, workItemId } = delivery;
-    if (workItemId === null)
+  private async process(delivery: InboxDelivery): Promise<Result> {
+    const inbound = inboundDeliveryOf(delivery);
+    if (!inbound)
       return { status: 'skipped', outcome: 'No work item id in the delivery' };
-    const links = (
-      await issues.linksForWorkItem(organizationId, workItemId)
-    ).filter(l => !l.broken || delivery.eventType === 'workitem.restored');
+    const state = await this.load(delivery.organizationId, inbound);
+    const decision = decideInbound(inbound, state);
+    return this.apply(delivery.organizationId, inbound, decision);
+  }
+
+  private async load(
+    organizationId: string,
+    delivery: InboundDelivery,
+  ): Promise<InboundState> {
+    const { issues, syncState } = this.deps;
+    const { workItemId, revision } = delivery;
+    const links = await issues.linksForWorkItem(organizationId, workItemId);
     if (links.length === 0) {
-      return {
-        status: 'skipped',
-        outcome: `No issue is linked to work item ${workItemId}`,
+      // Nothing to apply to: decideInbound skips it without reading the rest.
+      const config = {
+        sync_status_reverse: false,
+        sync_reverse_assignment: false,
       };
+      return { links, lastAppliedRevision: 0, written: new Map(), config };
     }
-    const revision = delivery.revision ?? 0;
-    const source: ActivitySource = {
+    const config = await this.config(organizationId);
+    const lastAppliedRevision = await syncState.lastAppliedRevision(
+      organizationId,
+      workItemId,
+    );
+    // Our writes since the last applied revision: earlier ones (the issue already holds those
+    // values: the baseline), this revision (its echo) and later ones (they replaced its values).
+    const written = revision
+      ? await syncState.writtenRevisions(
+          organizationId,
+          workItemId,
+          Math.min(revision, lastAppliedRevision + 1),
+        )
+      : new Map();
+    return { links, lastAppliedRevision, written, config };
+  }
+
+  private async apply(
+    organizationId: string,
+    delivery: InboundDelivery,
+    decision: InboundDecision,
+  ): Promise<Result> {
+    const { issueService, syncState } = this.deps;
+    const { workItemId, revision } = delivery;
+    const source: AdoSource = {
       kind: 'azure-devops',
       organizationId,
       workItemId,
       revision,
     };
-
-    if (delivery.eventType === 'workitem.deleted') {
-      await issues.updateLinks(organizationId, workItemId, { broken: true });
-      for (const link of links) {
-        await issues.addActivity(link.issueId, 'unlinked', source, {
-          reason: 'deleted in Azure DevOps',
-        });
-      }
+    if (decision.kind === 'skip')
+      return { status: 'skipped', outcome: decision.outcome };
+    if (decision.kind === 'delete') {
+      await issueService.markWorkItemDeleted(decision.links, source);
       return {
         status: 'applied',
         outcome: 'Work item deleted: links marked broken',
       };
     }
 
-    const resource = delivery.payload?.resource ?? {};
-    // workitem.updated carries changed fields as {oldValue, newValue}; other events plain values.
-    const changes: Record<string, FieldChange> =
-      delivery.eventType === 'workitem.updated'
-        ? resource.fields ?? {}
-        : Object.fromEntries(
-            Object.entries(resource.fields ?? {}).map(([k, v]) => [
-              k,
-              { newValue: v },
-            ]),
-          );
-    const snapshot: Record<string, unknown> | undefined =
-      resource.revision?.fields && typeof resource.revision.fields === 'object'
-        ? resource.revision.fields
-        : undefined;
-    const at = (field: string) => fieldAtRevision(changes, snapshot, field);
-
-    const lastApplied = await syncState.lastAppliedRevision(
-      organizationId,
-      workItemId,
-    );
-    // What our outbound sync wrote since the last applied revision: earlier revisions (the
-    // issue already holds those values, so they are the baseline), this revision (its echo)
-    // and later ones (a later write of ours already replaced this revision's value in ADO).
-    const written: Map<number, WrittenRevision> = revision
-      ? await syncState.writtenRevisions(
-          organizationId,
-          workItemId,
-          Math.min(revision, lastApplied + 1),
-        )
-      : new Map();
-    const mine = written.get(revision)?.fields;
-    const echo = mine !== undefined && isEchoOf(mine, at);
-    const ours = new Set(echo ? Object.keys(mine) : []);
-    // Only revisions ADO's answer confirmed: an unconfirmed one is merely the number a PATCH
-    // in flight expects, and a foreign edit may have taken it.
-    const overwritten = new Set(
-      [...written]
-        .filter(([rev, w]) => rev > revision && w.confirmed)
-        .flatMap(([, w]) => Object.keys(w.fields)),
-    );
-
-    const stale = revision > 0 && revision <= lastApplied;
     const outcomes: string[] = [];
-
-    const history = changes['System.History']?.newValue;
-    if (
-      typeof history === 'string' &&
-      history.trim() &&
-      !ours.has('System.History')
-    ) {
-      const author =
-        identityEmail(resource.revisedBy) ??
-        String(resource.revisedBy?.displayName ?? 'Azure DevOps');
-      for (const link of links) {
-        await issues.addActivity(link.issueId, 'comment', source, {
-          text: history,
-          author,
-        });
-      }
+    if (decision.comment) {
+      await issueService.recordInboundComment(
+        decision.links,
+        decision.comment,
+        source,
+      );
       outcomes.push('comment recorded');
     }
-
-    if (stale) {
+    if (decision.stale) outcomes.push(decision.stale);
+    if (decision.state) {
       outcomes.push(
-        `revision ${revision} is older than the last applied one: status and assignee left alone`,
+        await this.applyState(delivery, decision.links, decision.state, source),
       );
-    } else {
-      // Each synced field is judged from its value at the last applied revision (kept on the
-      // link), not from this delivery's old value: revisions in between may have been stale or
-      // lost, and the snapshot says where the item is now.
-      if (!this.batchConfigs.has(organizationId)) {
-        this.batchConfigs.set(
-          organizationId,
-          this.deps.configs.get(organizationId),
-        );
-      }
-      const config = await this.batchConfigs.get(organizationId)!;
-      const known: { state?: string; assignedTo?: string } = {};
-      for (const field of SYNCED_FIELDS) {
-        const value = at(field);
-        if (!value.known) continue;
-        const now = normalizeField(field, value.value);
-        const isState = field === 'System.State';
-        if (isState) known.state = now || undefined;
-        else known.assignedTo = now;
-        // Our own write, or a value a later write of ours replaced: the issue already holds
-        // the portal's intent.
-        if (ours.has(field) || overwritten.has(field)) continue;
-        const last = this.baseline(
-          field,
-          links[0],
-          written,
-          lastApplied,
-          revision,
-        );
-        if (!changes[field] && (last === null || last === now)) continue;
-        if (isState && now && config.sync_status_reverse) {
-          outcomes.push(
-            await this.status(
-              links,
-              { oldValue: last ?? changes[field]?.oldValue, newValue: now },
-              await this.doneStates(delivery, links[0], config),
-              source,
-            ),
-          );
-        }
-        if (!isState && config.sync_reverse_assignment) {
-          outcomes.push(
-            await this.assignee(links, { newValue: value.value }, source),
-          );
-        }
-      }
-      // Only once the change is applied: a retry must still see the values it started from.
-      const title = changes['System.Title']?.newValue;
-      await issues.updateLinks(organizationId, workItemId, {
-        ...known,
-        title: typeof title === 'string' ? title : undefined,
-      });
-      if (revision)
-        await syncState.markApplied(organizationId, workItemId, revision);
     }
-    if (echo && outcomes.length === 0) {
+    if (decision.assignee) {
+      outcomes.push(
+        await this.applyAssignee(decision.links, decision.assignee, source),
+      );
+    }
+    // Only once the change is applied: a retry must still see the values it started from.
+    if (decision.snapshot) {
+      await issueService.recordWorkItemSnapshot(
+        organizationId,
+        workItemId,
+        decision.snapshot,
+      );
+    }
+    if (decision.markApplied) {
+      await syncState.markApplied(
+        organizationId,
+        workItemId,
+        decision.markApplied,
+      );
+    }
+    if (decision.echo && outcomes.length === 0) {
       return {
         status: 'skipped',
         outcome: `Echo of our own change (revision ${revision})`,
@@ -281,100 +219,63 @@ export class InboxProcessor {
     };
   }
 
-  /**
-   * A field's value before this revision: what our latest write in between put there (not yet
-   * applied, but the issue holds it), else the value at the last applied revision (the link).
-   */
-  private baseline(
-    field: string,
-    link: StoredIssueLink,
-    written: Map<number, WrittenRevision>,
-    lastApplied: number,
-    revision: number,
-  ): string | null {
-    const between = [...written]
-      .filter(
-        ([rev, w]) =>
-          w.confirmed &&
-          rev > lastApplied &&
-          rev < revision &&
-          field in w.fields,
-      )
-      .sort(([a], [b]) => b - a);
-    if (between.length > 0)
-      return normalizeField(field, between[0][1].fields[field]);
-    return field === 'System.State' ? link.state || null : link.assignedTo;
-  }
-
-  private doneStates(
-    delivery: InboxDelivery,
-    link: StoredIssueLink,
-    config: { inbound_done_states: Record<string, string[]> },
-  ): Promise<string[]> {
-    return this.deps.catalogs.doneStates(
-      delivery.organizationId,
-      delivery.payload?.resourceContainers?.project?.id ??
-        link.projectId ??
-        undefined,
+  private async applyState(
+    delivery: InboundDelivery,
+    links: StoredIssueLink[],
+    change: { from: string | null; to: string },
+    source: AdoSource,
+  ): Promise<string> {
+    const config = await this.config(source.organizationId);
+    const done = await this.deps.catalogs.doneStates(
+      source.organizationId,
+      delivery.projectId ?? links[0].projectId ?? undefined,
       config.inbound_done_states,
     );
-  }
-
-  private async status(
-    links: StoredIssueLink[],
-    change: FieldChange,
-    done: string[],
-    source: ActivitySource,
-  ): Promise<string> {
-    const action = inboundStatusAction(
-      typeof change.oldValue === 'string' ? change.oldValue : null,
-      typeof change.newValue === 'string' ? change.newValue : null,
-      done,
-    );
+    const action = inboundStatusAction(change.from, change.to, done);
     if (action === 'noop') {
-      return `state ${String(change.oldValue ?? '(none)')} → ${String(
-        change.newValue,
-      )} changes no status`;
+      return `state ${change.from ?? '(none)'} → ${
+        change.to
+      } changes no status`;
     }
     const status = action === 'resolve' ? 'resolved' : 'unresolved';
     let changed = 0;
     for (const link of links) {
-      // No outbound jobs: a change that came from ADO is not sent back.
-      const result = await this.deps.issues.applyChange(
+      const result = await this.deps.issueService.applyChange(
         link.issueId,
         { status },
-        { source },
+        { source, sendToAdo: false },
       );
       if (result.statusChanged) changed++;
     }
     return `${action}d ${changed} issue(s)`;
   }
 
-  private async assignee(
+  private async applyAssignee(
     links: StoredIssueLink[],
-    change: FieldChange,
-    source: ActivitySource,
+    change: { value: unknown },
+    source: AdoSource,
   ): Promise<string> {
+    const { issueService, users } = this.deps;
     if (
-      change.newValue === undefined ||
-      change.newValue === null ||
-      change.newValue === ''
+      change.value === undefined ||
+      change.value === null ||
+      change.value === ''
     ) {
       let changed = 0;
       for (const link of links) {
-        const result = await this.deps.issues.applyChange(
+        const result = await issueService.applyChange(
           link.issueId,
           { assignee: null },
-          { source },
+          { source, sendToAdo: false },
         );
         if (result.assigneeChanged) changed++;
       }
       return `unassigned ${changed} issue(s)`;
     }
-    const email = identityEmail(change.newValue);
+    const email = identityEmail(change.value);
     if (!email)
       return `no e-mail could be read from the new assignee: issues left unchanged`;
-    const candidates = await this.deps.users.findByEmail(email);
+    const candidates = await users.findByEmail(email);
     if (candidates.length === 0)
       return `no catalog user has the e-mail ${email}: issues left unchanged`;
     const notes: string[] = [];
@@ -382,31 +283,42 @@ export class InboxProcessor {
     for (const link of links) {
       const issue = await this.deps.issues.get(link.issueId);
       if (!issue) continue;
-      let user: string | undefined = candidates[0];
-      if (this.deps.requireOwnerMembership) {
-        user = undefined;
-        for (const candidate of candidates) {
-          if (
-            await this.deps.users.isMemberOfOwner(candidate, issue.entityRef)
-          ) {
-            user = candidate;
-            break;
-          }
-        }
-      }
+      const user = await this.pickAssignee(candidates, issue.entityRef);
       if (!user) {
         notes.push(
           `${email} is not a member of the team owning ${issue.entityRef}`,
         );
         continue;
       }
-      const result = await this.deps.issues.applyChange(
+      const result = await issueService.applyChange(
         issue.id,
         { assignee: user },
-        { source },
+        { source, sendToAdo: false },
       );
       if (result.assigneeChanged) changed++;
     }
     return [`assigned ${changed} issue(s)`, ...notes].join('; ');
+  }
+
+  /** The reference picks the first user with the e-mail who is in a team with access. */
+  private async pickAssignee(
+    candidates: string[],
+    entityRef: string,
+  ): Promise<string | undefined> {
+    if (!this.deps.requireOwnerMembership) return candidates[0];
+    for (const candidate of candidates) {
+      if (await this.deps.users.isMemberOfOwner(candidate, entityRef))
+        return candidate;
+    }
+    return undefined;
+  }
+
+  private config(organizationId: string): Promise<Config> {
+    let config = this.batchConfigs.get(organizationId);
+    if (!config) {
+      config = this.deps.configs.get(organizationId);
+      this.batchConfigs.set(organizationId, config);
+    }
+    return config;
   }
 }

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type { OrganizationConfigValues } from '@internal/plugin-azure-devops-sync-common';
 import { AdoClient } from '../api/AdoClient';
 import { AdoApiError } from '../api/errors';
 import type { AdoJsonPatchOp, AdoWorkItem } from '../api/types';
@@ -6,12 +7,18 @@ import { IssueStore } from '../database/IssueStore';
 import { OrgConfigStore } from '../database/OrgConfigStore';
 import { OutboxJob, OutboxStore } from '../database/OutboxStore';
 import { SyncStateStore } from '../database/SyncStateStore';
-import { identityEmail, outboundCommentBody } from '../sync/identity';
+import { IssueService } from '../issues/IssueService';
+import {
+  adoValueMoved,
+  decideOutbound,
+  OutboundState,
+  syncSwitchedOff,
+} from '../sync/decideOutbound';
 import { AdoClientFactory } from '../service/AdoClientFactory';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
-import { normalizeField, WrittenFields } from '../sync/revisionFields';
+import { WrittenFields } from '../sync/revisionFields';
 import { retryDelayMs } from './backoff';
 
 /** A job that must not be tried again: it would fail the same way. */
@@ -33,6 +40,7 @@ export class OutboxWorker {
     private readonly deps: {
       outbox: OutboxStore;
       issues: IssueStore;
+      issueService: IssueService;
       configs: OrgConfigStore;
       clients: AdoClientFactory;
       catalogs: ProjectCatalogService;
@@ -86,112 +94,82 @@ export class OutboxWorker {
 
   private async execute(job: OutboxJob): Promise<Outcome> {
     const config = await this.deps.configs.get(job.organizationId);
-    const { payload } = job;
-    if (
-      payload.kind === 'status' &&
-      Object.keys(config.sync_status_forward).length === 0
-    ) {
-      return {
-        status: 'skipped',
-        outcome: 'Status sync to Azure DevOps is off (no project mapping)',
-      };
-    }
-    if (payload.kind === 'assignee' && !config.sync_forward_assignment) {
-      return {
-        status: 'skipped',
-        outcome: 'Assignment sync to Azure DevOps is off',
-      };
-    }
-    if (payload.kind === 'comment' && !config.sync_comments) {
-      return {
-        status: 'skipped',
-        outcome: 'Comment sync to Azure DevOps is off',
-      };
-    }
+    const off = syncSwitchedOff(job.payload, config);
+    if (off) return { status: 'skipped', outcome: off };
 
     const { client } = await this.deps.clients.forOrganization(
       job.organizationId,
     );
     const workItem = await client.getWorkItem(job.workItemId);
     // Judged after the read: an ADO change applied while we waited for it counts.
-    const superseded = await this.superseded(job, workItem, config);
-    if (superseded) return { status: 'skipped', outcome: superseded };
+    const state = await this.load(job, workItem, config);
+    let decision = decideOutbound(job, state, config);
+    if (decision.kind === 'needAssignee') {
+      state.assignee = await this.loadAssignee(client, decision.userEntityRef);
+      decision = decideOutbound(job, state, config);
+    }
+    switch (decision.kind) {
+      case 'skip':
+        return { status: 'skipped', outcome: decision.outcome };
+      case 'done':
+        return { status: 'done', outcome: decision.outcome };
+      case 'fail':
+        throw new PermanentJobError(decision.message);
+      case 'write':
+        await this.write(client, job, workItem, decision.ops);
+        return { status: 'done', outcome: decision.outcome };
+      default:
+        throw new Error(`Unexpected outbound decision ${decision.kind}`);
+    }
+  }
 
+  /** What decideOutbound needs; our writes and done states only when ADO's value moved. */
+  private async load(
+    job: OutboxJob,
+    workItem: AdoWorkItem,
+    config: OrganizationConfigValues,
+  ): Promise<OutboundState> {
+    const { issues, syncState, catalogs } = this.deps;
+    const { organizationId, workItemId, payload } = job;
+    const state: OutboundState = { fields: workItem.fields };
+    if (payload.kind === 'comment') return state;
+    if (job.issueId) state.issue = await issues.get(job.issueId);
+    [state.link] = await issues.linksForWorkItem(organizationId, workItemId);
     if (payload.kind === 'status') {
-      const projectId = await this.projectIdOf(job.organizationId, workItem);
-      const mapping = projectId
-        ? config.sync_status_forward[projectId]
-        : undefined;
-      if (!mapping) {
-        return {
-          status: 'skipped',
-          outcome: `No status mapping for project ${
-            workItem.fields['System.TeamProject'] ?? 'unknown'
-          }`,
-        };
-      }
-      const target =
-        payload.status === 'resolved'
-          ? mapping.on_resolve
-          : mapping.on_unresolve;
-      if (workItem.fields['System.State'] === target) {
-        return { status: 'skipped', outcome: `Already in state ${target}` };
-      }
-      await this.write(client, job, workItem, [
-        { op: 'replace', path: '/fields/System.State', value: target },
-      ]);
-      return { status: 'done', outcome: `State set to ${target}` };
+      state.projectId = await this.projectIdOf(organizationId, workItem);
     }
+    if (!adoValueMoved(job, workItem.fields, state.link)) return state;
+    if (payload.kind === 'status') {
+      state.doneStates = await catalogs
+        .doneStates(
+          organizationId,
+          state.projectId ?? state.link?.projectId ?? undefined,
+          config.inbound_done_states,
+        )
+        .catch(() => undefined);
+    }
+    const since =
+      (await syncState.lastAppliedRevision(organizationId, workItemId)) + 1;
+    state.writesSinceApplied = [
+      ...(
+        await syncState.writtenRevisions(organizationId, workItemId, since)
+      ).values(),
+    ];
+    return state;
+  }
 
-    if (payload.kind === 'assignee') {
-      const current = identityEmail(workItem.fields['System.AssignedTo']);
-      if (!payload.userEntityRef) {
-        if (!current)
-          return { status: 'skipped', outcome: 'Already unassigned' };
-        await this.write(client, job, workItem, [
-          { op: 'remove', path: '/fields/System.AssignedTo' },
-        ]);
-        return { status: 'done', outcome: 'Unassigned' };
-      }
-      const profile = await this.deps.users.profile(payload.userEntityRef);
-      if (!profile?.email) {
-        throw new PermanentJobError(
-          `${payload.userEntityRef} has no e-mail in the catalog`,
-        );
-      }
-      const adoUser = await client.findUserByEmail(profile.email);
-      const mail = adoUser?.mailAddress || adoUser?.principalName;
-      if (!mail) {
-        throw new PermanentJobError(
-          `No Azure DevOps user with e-mail ${profile.email}`,
-        );
-      }
-      if (current === mail.toLowerCase()) {
-        return { status: 'skipped', outcome: `Already assigned to ${mail}` };
-      }
-      await this.write(client, job, workItem, [
-        { op: 'replace', path: '/fields/System.AssignedTo', value: mail },
-      ]);
-      return { status: 'done', outcome: `Assigned to ${mail}` };
-    }
-
-    const body = outboundCommentBody(payload.authorName, payload.text);
-    // A retry after a crash may follow a PATCH that reached ADO before the job was marked done:
-    // the work item's latest comment then is this one, and posting it again would double it.
-    if (
-      job.attempts > 1 &&
-      normalizeField('System.History', workItem.fields['System.History']) ===
-        body
-    ) {
-      return {
-        status: 'done',
-        outcome: 'Comment already in Azure DevOps (written before a retry)',
-      };
-    }
-    await this.write(client, job, workItem, [
-      { op: 'add', path: '/fields/System.History', value: body },
-    ]);
-    return { status: 'done', outcome: 'Comment added' };
+  /** The portal user's e-mail, and the ADO identity with that e-mail. */
+  private async loadAssignee(
+    client: AdoClient,
+    userEntityRef: string,
+  ): Promise<{ email?: string; adoMail?: string }> {
+    const profile = await this.deps.users.profile(userEntityRef);
+    if (!profile?.email) return {};
+    const adoUser = await client.findUserByEmail(profile.email);
+    return {
+      email: profile.email,
+      adoMail: adoUser?.mailAddress || adoUser?.principalName || undefined,
+    };
   }
 
   /**
@@ -256,86 +234,12 @@ export class OutboxWorker {
     // delivered. The echo's delivery moves them on, in revision order.
     const title = updated.fields?.['System.Title'];
     if (typeof title === 'string') {
-      await this.deps.issues.updateLinks(job.organizationId, job.workItemId, {
-        title,
-      });
-    }
-  }
-
-  /**
-   * A status or assignee job is overtaken when the issue no longer has its value (a later
-   * portal change, whose own job follows, or a later ADO change already applied), or when ADO
-   * holds a value for the field that is neither the last applied one nor ours and was made
-   * after the job: the later writer wins, and that revision's delivery brings the issue along.
-   */
-  private async superseded(
-    job: OutboxJob,
-    workItem: AdoWorkItem,
-    config: { inbound_done_states: Record<string, string[]> },
-  ): Promise<string | undefined> {
-    const { payload } = job;
-    if (!job.issueId || payload.kind === 'comment') return undefined;
-    const issue = await this.deps.issues.get(job.issueId);
-    if (!issue) return undefined;
-    if (payload.kind === 'status' && issue.status !== payload.status) {
-      return `Superseded: the issue is ${issue.status} now`;
-    }
-    if (
-      payload.kind === 'assignee' &&
-      (issue.assignee ?? null) !== payload.userEntityRef
-    ) {
-      return `Superseded: the issue is assigned to ${
-        issue.assignee ?? 'nobody'
-      } now`;
-    }
-    const field =
-      payload.kind === 'status' ? 'System.State' : 'System.AssignedTo';
-    const [link] = await this.deps.issues.linksForWorkItem(
-      job.organizationId,
-      job.workItemId,
-    );
-    const lastApplied =
-      field === 'System.State' ? link?.state || null : link?.assignedTo ?? null;
-    const inAdo = normalizeField(field, workItem.fields[field]);
-    if (lastApplied === null || inAdo === lastApplied) return undefined;
-    if (field === 'System.State') {
-      // Only a change across the done boundary says something about the status; one that does
-      // not (New → Active) changes no status when its delivery arrives, so it must not win.
-      const done = await this.deps.catalogs
-        .doneStates(
-          job.organizationId,
-          (await this.projectIdOf(job.organizationId, workItem)) ??
-            link?.projectId ??
-            undefined,
-          config.inbound_done_states,
-        )
-        .catch(() => undefined);
-      // Unknown done states: no judgement, the job is written as the portal asked.
-      if (!done || done.includes(inAdo) === done.includes(lastApplied))
-        return undefined;
-    }
-    // Our own writes since the last applied revision explain it (their echoes are on the way).
-    const writes = await this.deps.syncState.writtenRevisions(
-      job.organizationId,
-      job.workItemId,
-      (await this.deps.syncState.lastAppliedRevision(
+      await this.deps.issueService.recordWorkItemSnapshot(
         job.organizationId,
         job.workItemId,
-      )) + 1,
-    );
-    if (
-      [...writes.values()].some(
-        w =>
-          field in w.fields && normalizeField(field, w.fields[field]) === inAdo,
-      )
-    ) {
-      return undefined;
+        { title },
+      );
     }
-    const changedAt = Date.parse(String(workItem.fields['System.ChangedDate']));
-    if (changedAt > Date.parse(job.createdAt)) {
-      return `Superseded: ${field} was changed in Azure DevOps after this change was made`;
-    }
-    return undefined;
   }
 
   /** The reference reads the project by name from the work item and looks its id up. */

@@ -2,6 +2,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { InboxStore } from '../database/InboxStore';
 import { IssueStore } from '../database/IssueStore';
+import { IssueService } from '../issues/IssueService';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { OutboxStore } from '../database/OutboxStore';
 import { AdoClientFactory } from '../service/AdoClientFactory';
@@ -14,9 +15,9 @@ import { translateAdoErrors } from './adoErrors';
 import { requireJsonBody } from './requireJsonBody';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
-import { EventStore } from '../database/EventStore';
+import { EventStore } from '../errorEvents/ErrorEventStore';
 import { deliveriesRouter } from './deliveries';
-import { eventsRouter } from './events';
+import { eventsRouter } from '../errorEvents/errorEventsRouter';
 import { issuesRouter } from './issues';
 import { issueActionsRouter } from './issueActions';
 import { organizationsRouter } from './organizations';
@@ -34,6 +35,7 @@ export interface RouterOptions {
   inbox: InboxStore;
   outbox: OutboxStore;
   issues: IssueStore;
+  issueService: IssueService;
   users: UserDirectory;
   linker: WorkItemLinker;
   catalogs: ProjectCatalogService;
@@ -42,7 +44,7 @@ export interface RouterOptions {
   eventsService?: EventsService;
   /** Wakes the inbox processor. */
   onDeliveryAccepted: () => void;
-  /** Wakes the outbox worker. */
+  /** Wakes the outbox worker (a replayed job). */
   onJobQueued: () => void;
 }
 
@@ -71,7 +73,7 @@ export async function createRouter(
   router.use(organizationsRouter(options));
   router.use(orgConfigRouter(options));
   router.use(workItemsRouter(options));
-  router.use(issueActionsRouter({ ...options, onQueued: options.onJobQueued }));
+  router.use(issueActionsRouter(options));
   router.use(
     deliveriesRouter({
       ...options,

@@ -6,11 +6,9 @@ import {
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { IssueStore } from '../database/IssueStore';
-import {
-  outboundJobsForChange,
-  outboundJobsForComment,
-} from '../sync/outboundJobs';
+import { IssueService } from '../issues/IssueService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { principalRef, RouteAuthorizer } from './permissions';
@@ -19,12 +17,30 @@ import { parseInput } from './validation';
 const patchSchema = z
   .object({
     status: z.enum(['unresolved', 'resolved', 'ignored']).optional(),
-    assignee: z.string().trim().min(1).max(300).nullable().optional(),
+    assignee: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .refine(isUserRef, {
+        message: 'must be a User entity ref, e.g. user:default/alice',
+      })
+      .nullable()
+      .optional(),
   })
   .strict()
   .refine(b => b.status !== undefined || b.assignee !== undefined, {
     message: 'give status and/or assignee',
   });
+
+/** `user:[namespace/]name`: an e-mail or a bare name is not an entity ref. */
+function isUserRef(ref: string): boolean {
+  try {
+    return parseEntityRef(ref).kind.toLowerCase() === 'user';
+  } catch {
+    return false;
+  }
+}
 
 const commentSchema = z
   .object({ text: z.string().trim().min(1).max(10_000) })
@@ -57,11 +73,10 @@ const linkSchema = z.union([
 /** `PATCH /issues/:id`, `POST /issues/:id/comments`, `POST /issues/:id/links`. */
 export function issueActionsRouter(deps: {
   issues: IssueStore;
+  issueService: IssueService;
   users: UserDirectory;
   linker: WorkItemLinker;
   authorizer: RouteAuthorizer;
-  /** Asks the outbox worker to run now. */
-  onQueued: () => void;
 }) {
   const router = Router();
 
@@ -92,11 +107,10 @@ export function issueActionsRouter(deps: {
         );
       }
     }
-    const result = await deps.issues.applyChange(req.params.id, body, {
+    const result = await deps.issueService.applyChange(req.params.id, body, {
       source,
-      outbound: outboundJobsForChange,
+      sendToAdo: true,
     });
-    deps.onQueued();
     res.json(result.issue);
   });
 
@@ -107,13 +121,12 @@ export function issueActionsRouter(deps: {
     const author =
       (await deps.users.profile(source.userEntityRef))?.displayName ??
       source.userEntityRef;
-    const activity = await deps.issues.addComment(
+    const activity = await deps.issueService.addComment(
       issue.id,
       text,
       source,
-      links => outboundJobsForComment(links, issue.id, text, author),
+      author,
     );
-    deps.onQueued();
     res.status(201).json(activity);
   });
 

@@ -8,7 +8,7 @@ import type {
 import { AdoApiError, ruleValidationErrors } from '../api/errors';
 import type { AdoWorkItem } from '../api/types';
 import { workItemUrl } from '../api/urls';
-import { IssueStore } from '../database/IssueStore';
+import { IssueService } from '../issues/IssueService';
 import { OrgConfigStore } from '../database/OrgConfigStore';
 import { creatableWorkItemTypes } from '../sync/workItemTypes';
 import type { Choice } from '@internal/plugin-azure-devops-sync-common';
@@ -34,7 +34,7 @@ export interface CreateWorkItemInput {
 export class WorkItemLinker {
   constructor(
     private readonly deps: {
-      issues: IssueStore;
+      issueService: IssueService;
       configs: OrgConfigStore;
       clients: AdoClientFactory;
       catalogs: ProjectCatalogService;
@@ -218,7 +218,7 @@ export class WorkItemLinker {
       catalog?.projects.find(
         p => p.name.toLowerCase() === projectName.toLowerCase(),
       )?.id ?? null;
-    const result = await this.deps.issues.addLink(
+    const result = await this.deps.issueService.addLink(
       {
         issueId: issue.id,
         organizationId,

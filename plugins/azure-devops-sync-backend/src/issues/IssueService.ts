@@ -1,0 +1,245 @@
+import { NotFoundError } from '@backstage/errors';
+import type {
+  ActivityItem,
+  ActivitySource,
+  ActivityType,
+  Issue,
+} from '@internal/plugin-azure-devops-sync-common';
+import { Knex } from 'knex';
+import {
+  IssueChange,
+  IssueStore,
+  LinkSnapshot,
+  NewIssueLink,
+  StoredIssueLink,
+} from '../database/IssueStore';
+import { OutboxJobInput, OutboxStore } from '../database/OutboxStore';
+import {
+  outboundJobsForChange,
+  outboundJobsForComment,
+} from '../sync/outboundJobs';
+
+export interface IssueChangeOptions {
+  source: ActivitySource;
+  /**
+   * Queue outbound jobs for the linked work items. Portal-side changes do; changes that came
+   * from ADO must not be sent back.
+   */
+  sendToAdo: boolean;
+  /** Write a `regression` activity instead of `set_unresolved`. */
+  regression?: boolean;
+}
+
+/** What {@link IssueService.applyChange} did. */
+export interface AppliedIssueChange {
+  issue: Issue;
+  statusChanged: boolean;
+  assigneeChanged: boolean;
+}
+
+/**
+ * The one owner of changes to issues: status, assignee, comments and links, each with its
+ * activity and (for portal-side changes) its outbound ADO jobs, written in one transaction.
+ * Routers, the inbox processor and error-event saving all come through here.
+ */
+export class IssueService {
+  constructor(
+    private readonly deps: {
+      issues: IssueStore;
+      outbox: OutboxStore;
+      /** Wakes the outbox worker once queued jobs are committed. */
+      onQueued?: () => void;
+    },
+  ) {}
+
+  transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.deps.issues.transaction(fn);
+  }
+
+  /** Applies a status and/or assignee change; parts that change nothing write nothing. */
+  async applyChange(
+    issueId: string,
+    change: IssueChange,
+    options: IssueChangeOptions,
+    tx?: Knex.Transaction,
+  ): Promise<AppliedIssueChange> {
+    return this.inTransaction(tx, async t => {
+      const { issues } = this.deps;
+      const current = await issues.lockForChange(issueId, t);
+      if (!current) throw new NotFoundError(`No issue with id ${issueId}`);
+      const statusChanged =
+        change.status !== undefined && change.status !== current.status;
+      const assigneeChanged =
+        change.assignee !== undefined && change.assignee !== current.assignee;
+      if (statusChanged || assigneeChanged) {
+        await issues.update(
+          issueId,
+          {
+            status: statusChanged ? change.status : undefined,
+            assignee: assigneeChanged ? change.assignee : undefined,
+          },
+          t,
+        );
+      }
+      if (statusChanged) {
+        let type: ActivityType = 'set_unresolved';
+        if (change.status === 'resolved') type = 'set_resolved';
+        else if (options.regression) type = 'regression';
+        await issues.addActivity(
+          issueId,
+          type,
+          options.source,
+          { from: current.status, to: change.status },
+          t,
+        );
+      }
+      if (assigneeChanged) {
+        await issues.addActivity(
+          issueId,
+          change.assignee ? 'assigned' : 'unassigned',
+          options.source,
+          change.assignee
+            ? { assignee: change.assignee, previous: current.assignee }
+            : { previous: current.assignee },
+          t,
+        );
+      }
+      const issue = (await issues.get(issueId, t))!;
+      if (options.sendToAdo && (statusChanged || assigneeChanged)) {
+        await this.queue(t, issueId, links =>
+          outboundJobsForChange(links, {
+            statusChanged,
+            assigneeChanged,
+            issue,
+          }),
+        );
+      }
+      return { issue, statusChanged, assigneeChanged };
+    });
+  }
+
+  /** A comment written in the portal: recorded, and sent to every linked work item. */
+  async addComment(
+    issueId: string,
+    text: string,
+    source: ActivitySource,
+    authorName: string,
+  ): Promise<ActivityItem> {
+    return this.inTransaction(undefined, async tx => {
+      if (!(await this.deps.issues.lockForChange(issueId, tx))) {
+        throw new NotFoundError(`No issue with id ${issueId}`);
+      }
+      const activity = await this.deps.issues.addActivity(
+        issueId,
+        'comment',
+        source,
+        { text },
+        tx,
+      );
+      await this.queue(tx, issueId, links =>
+        outboundJobsForComment(links, issueId, text, authorName),
+      );
+      return activity;
+    });
+  }
+
+  /** A comment made in ADO, recorded on each linked issue (not sent back). */
+  async recordInboundComment(
+    links: StoredIssueLink[],
+    comment: { text: string; author: string },
+    source: ActivitySource,
+  ): Promise<void> {
+    for (const link of links) {
+      await this.deps.issues.addActivity(
+        link.issueId,
+        'comment',
+        source,
+        comment,
+      );
+    }
+  }
+
+  /** Links a work item (already read from ADO) to an issue, with a `linked` activity. */
+  async addLink(
+    link: NewIssueLink,
+    source: ActivitySource,
+  ): Promise<{ created: boolean }> {
+    return this.inTransaction(undefined, async tx => {
+      if (!(await this.deps.issues.lockForChange(link.issueId, tx))) {
+        throw new NotFoundError(`No issue with id ${link.issueId}`);
+      }
+      const result = await this.deps.issues.insertLink(link, tx);
+      if (result.created) {
+        await this.deps.issues.addActivity(
+          link.issueId,
+          'linked',
+          source,
+          {
+            organizationId: link.organizationId,
+            workItemId: link.workItemId,
+            url: link.url,
+            displayName: link.displayName,
+          },
+          tx,
+        );
+      }
+      return result;
+    });
+  }
+
+  /** A work item deleted in ADO: its links are marked broken, each issue gets an activity. */
+  async markWorkItemDeleted(
+    links: StoredIssueLink[],
+    source: ActivitySource & { kind: 'azure-devops' },
+  ): Promise<void> {
+    await this.inTransaction(undefined, async tx => {
+      await this.deps.issues.updateLinks(
+        source.organizationId,
+        source.workItemId,
+        { broken: true },
+        tx,
+      );
+      for (const link of links) {
+        await this.deps.issues.addActivity(
+          link.issueId,
+          'unlinked',
+          source,
+          { reason: 'deleted in Azure DevOps' },
+          tx,
+        );
+      }
+    });
+  }
+
+  /** What the links remember of the work item (title, and state/assignee as last applied). */
+  async recordWorkItemSnapshot(
+    organizationId: string,
+    workItemId: number,
+    snapshot: LinkSnapshot,
+  ): Promise<void> {
+    await this.deps.issues.updateLinks(organizationId, workItemId, snapshot);
+  }
+
+  private async queue(
+    tx: Knex.Transaction,
+    issueId: string,
+    jobsFor: (links: StoredIssueLink[]) => OutboxJobInput[],
+  ): Promise<void> {
+    const links = await this.deps.issues.linksOfIssue(issueId, tx);
+    const jobs = jobsFor(links.filter(l => !l.broken));
+    if (jobs.length === 0) return;
+    await this.deps.outbox.enqueue(jobs, tx);
+    // Woken only once the jobs are visible to the worker; a rollback wakes nobody.
+    tx.executionPromise.then(
+      () => this.deps.onQueued?.(),
+      () => undefined,
+    );
+  }
+
+  private inTransaction<T>(
+    tx: Knex.Transaction | undefined,
+    fn: (tx: Knex.Transaction) => Promise<T>,
+  ): Promise<T> {
+    return tx ? fn(tx) : this.deps.issues.transaction(fn);
+  }
+}

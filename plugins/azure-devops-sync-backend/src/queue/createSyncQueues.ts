@@ -1,0 +1,81 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { EventsService } from '@backstage/plugin-events-node';
+import { Stores } from '../database/createStores';
+import { IssueService } from '../issues/IssueService';
+import { AdoClientFactory } from '../service/AdoClientFactory';
+import { ISSUE_CHANGED_TOPIC } from '../service/eventsBridge';
+import { ProjectCatalogService } from '../service/ProjectCatalogService';
+import { UserDirectory } from '../service/UserDirectory';
+import { Drainer, STALE_CLAIM_MS } from './Drainer';
+import { INBOX_KICK_DELAY_MS, InboxProcessor } from './InboxProcessor';
+import { OutboxWorker } from './OutboxWorker';
+
+/** The inbound (service hook deliveries) and outbound (ADO writes) queues and their runners. */
+export interface SyncQueues {
+  /** Wakes the inbox processor. */
+  kickInbox(): void;
+  /** Wakes the outbox worker. */
+  kickOutbox(): void;
+  /** Releases claims of dead runners, then drains both queues. */
+  sweep(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSyncQueues(deps: {
+  stores: Stores;
+  issueService: IssueService;
+  clients: AdoClientFactory;
+  catalogs: ProjectCatalogService;
+  users: UserDirectory;
+  events: EventsService;
+  requireOwnerMembership: boolean;
+  logger: LoggerService;
+}): SyncQueues {
+  const { stores, logger } = deps;
+  const { inbox, outbox } = stores;
+  const inboxProcessor = new InboxProcessor({
+    ...stores,
+    ...deps,
+    onApplied: async (delivery, outcome) => {
+      await deps.events.publish({
+        topic: ISSUE_CHANGED_TOPIC,
+        eventPayload: {
+          organizationId: delivery.organizationId,
+          workItemId: delivery.workItemId,
+          revision: delivery.revision,
+          outcome,
+        },
+      });
+    },
+  });
+  const inboxRunner = new Drainer(
+    'inbox',
+    () => inboxProcessor.runOnce(),
+    logger,
+    INBOX_KICK_DELAY_MS,
+    () => inbox.touch(inboxProcessor.id),
+  );
+  const outboxWorker = new OutboxWorker({ ...stores, ...deps });
+  const outboxRunner = new Drainer(
+    'outbox',
+    () => outboxWorker.runOnce(),
+    logger,
+    0,
+    () => outbox.touch(outboxWorker.id),
+  );
+  return {
+    kickInbox: () => inboxRunner.kick(),
+    kickOutbox: () => outboxRunner.kick(),
+    async sweep() {
+      const stale = new Date(Date.now() - STALE_CLAIM_MS);
+      await Promise.all([
+        inbox.releaseStale(stale),
+        outbox.releaseStale(stale),
+      ]);
+      await Promise.all([inboxRunner.drain(), outboxRunner.drain()]);
+    },
+    async stop() {
+      await Promise.all([inboxRunner.stop(), outboxRunner.stop()]);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import {
+  AuthService,
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  DefaultAzureDevOpsCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
+import { Stores } from '../database/createStores';
+import { IssueService } from '../issues/IssueService';
+import { createSyncQueues } from '../queue/createSyncQueues';
+import { AdoClientFactory } from './AdoClientFactory';
+import { OrganizationConnector } from './OrganizationConnector';
+import { OrgConfigService } from './OrgConfigService';
+import { PluginSettings } from './PluginSettings';
+import { ProjectCatalogService } from './ProjectCatalogService';
+import { Reconciler } from './Reconciler';
+import { UserDirectory } from './UserDirectory';
+import { WorkItemLinker } from './WorkItemLinker';
+
+/**
+ * The plugin's services over its stores: ADO clients from `integrations.azure` credentials,
+ * the project catalog cache, the issue service and the sync queues it feeds.
+ */
+export function createSyncServices(deps: {
+  config: Config;
+  settings: PluginSettings;
+  stores: Stores;
+  logger: LoggerService;
+  cache: CacheService;
+  auth: AuthService;
+  catalog: CatalogService;
+  events: EventsService;
+}) {
+  const { settings, stores, logger } = deps;
+  const clients = new AdoClientFactory({
+    organizations: stores.organizations,
+    credentials: DefaultAzureDevOpsCredentialsProvider.fromIntegrations(
+      ScmIntegrations.fromConfig(deps.config),
+    ),
+    settings,
+    logger,
+  });
+  const catalogs = new ProjectCatalogService({
+    clients,
+    cache: deps.cache,
+    concurrency: settings.concurrency,
+    ttlMs: settings.cacheTtlMs,
+  });
+  const users = new UserDirectory(deps.catalog, deps.auth);
+  const issueService = new IssueService({
+    issues: stores.issues,
+    outbox: stores.outbox,
+    onQueued: () => queues.kickOutbox(),
+  });
+  const queues = createSyncQueues({
+    stores,
+    issueService,
+    clients,
+    catalogs,
+    users,
+    events: deps.events,
+    requireOwnerMembership: settings.requireOwnerMembership,
+    logger,
+  });
+  return {
+    clients,
+    catalogs,
+    users,
+    issueService,
+    queues,
+    connector: new OrganizationConnector({
+      organizations: stores.organizations,
+      clients,
+      settings,
+      logger,
+    }),
+    orgConfig: new OrgConfigService({
+      organizations: stores.organizations,
+      configs: stores.configs,
+      catalogs,
+      issueSyncEnabled: settings.issueSyncEnabled,
+      logger,
+    }),
+    linker: new WorkItemLinker({
+      issueService,
+      configs: stores.configs,
+      clients,
+      catalogs,
+      appBaseUrl: settings.appBaseUrl,
+    }),
+    reconciler: new Reconciler({
+      ...stores,
+      clients,
+      catalogs,
+      logger,
+      onQueued: queues.kickInbox,
+    }),
+  };
+}
