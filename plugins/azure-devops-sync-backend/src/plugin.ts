@@ -6,7 +6,6 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { azureDevOpsSyncPermissions } from '@internal/plugin-azure-devops-sync-common';
 import { createStores } from './database/createStores';
-import { DatabaseEventStore } from './errorEvents/DatabaseErrorEventStore';
 import { startWalCheckpointer } from './database/walCheckpointer';
 import { createRouter } from './router/createRouter';
 import { RouteAuthorizer } from './router/permissions';
@@ -54,10 +53,6 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         );
         const services = createSyncServices({ ...deps, settings, stores });
         const { queues } = services;
-        const events = await DatabaseEventStore.create({
-          database: deps.database,
-          issues: stores.issues,
-        });
         await subscribeToAzureModule({
           ...deps,
           ...stores,
@@ -69,7 +64,6 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           await createRouter({
             ...stores,
             ...services,
-            events,
             authorizer: new RouteAuthorizer(deps.httpAuth, deps.permissions),
             catalog: deps.catalog,
             eventsService: deps.events,

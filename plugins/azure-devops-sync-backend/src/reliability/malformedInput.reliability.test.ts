@@ -829,6 +829,12 @@ describe.each(databases.eachSupportedId())(
         fc
           .stringMatching(/^[a-z]{1,20}$/)
           .map(name => ({ assignee: `user:default/nobody-${name}` })),
+        // Not entity refs: an e-mail, a bare name, another kind.
+        fc.emailAddress().map(assignee => ({ assignee })),
+        fc.stringMatching(/^[a-z]{1,20}$/).map(assignee => ({ assignee })),
+        fc
+          .stringMatching(/^[a-z]{1,20}$/)
+          .map(name => ({ assignee: `group:default/${name}` })),
         fc
           .tuple(
             fc
@@ -866,6 +872,12 @@ describe.each(databases.eachSupportedId())(
         'patch issue (not JSON)',
         () => patchIssue('{"status":'),
         400,
+      );
+      // Was a 500: the catalog client threw on a ref without a kind.
+      const email = await patchIssue({ assignee: 'bob@example.com' });
+      expect(email.status).toBe(400);
+      expect(email.body.error.message).toBe(
+        'Invalid issue update at assignee: must be a User entity ref, e.g. user:default/alice',
       );
     });
 

@@ -15,9 +15,9 @@ import { translateAdoErrors } from './adoErrors';
 import { requireJsonBody } from './requireJsonBody';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
-import { EventStore } from '../errorEvents/ErrorEventStore';
+import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
 import { deliveriesRouter } from './deliveries';
-import { eventsRouter } from '../errorEvents/errorEventsRouter';
+import { errorEventsRouter } from '../errorEvents/errorEventsRouter';
 import { issuesRouter } from './issues';
 import { issueActionsRouter } from './issueActions';
 import { organizationsRouter } from './organizations';
@@ -39,7 +39,7 @@ export interface RouterOptions {
   users: UserDirectory;
   linker: WorkItemLinker;
   catalogs: ProjectCatalogService;
-  events: EventStore;
+  errorEvents: ErrorEventIngestor;
   catalog: CatalogService;
   eventsService?: EventsService;
   /** Wakes the inbox processor. */
@@ -64,7 +64,7 @@ export async function createRouter(
   );
 
   // Event batches have their own, larger body limit.
-  router.use(eventsRouter(options));
+  router.use(errorEventsRouter({ ...options, events: options.errorEvents }));
   router.use(express.json({ limit: '1mb' }));
   router.use(requireJsonBody);
   router.get('/health', (_req, res) => {

@@ -11,6 +11,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { Stores } from '../database/createStores';
+import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
 import { IssueService } from '../issues/IssueService';
 import { createSyncQueues } from '../queue/createSyncQueues';
 import { AdoClientFactory } from './AdoClientFactory';
@@ -73,6 +74,10 @@ export function createSyncServices(deps: {
     users,
     issueService,
     queues,
+    errorEvents: new ErrorEventIngestor({
+      store: stores.errorEvents,
+      issueService,
+    }),
     connector: new OrganizationConnector({
       organizations: stores.organizations,
       clients,
