@@ -9,10 +9,10 @@ import { createStores } from './database/createStores';
 import { startWalCheckpointer } from './database/walCheckpointer';
 import { createRouter } from './router/createRouter';
 import { RouteAuthorizer } from './router/permissions';
-import { createSyncServices } from './service/createSyncServices';
+import { createSyncServices } from './wiring/createSyncServices';
 import { subscribeToAzureModule } from './service/eventsBridge';
 import { readPluginSettings } from './service/PluginSettings';
-import { scheduleSyncTasks } from './service/scheduleSyncTasks';
+import { scheduleSyncTasks } from './wiring/scheduleSyncTasks';
 
 /**
  * Azure DevOps issue sync. Wiring only: stores, the ADO client factory, services, routes, the

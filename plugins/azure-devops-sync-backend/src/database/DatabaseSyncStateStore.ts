@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
-import { WrittenFields } from '../sync/revisionFields';
-import { SyncStateStore, WrittenRevision } from './SyncStateStore';
+import {
+  SyncStateStore,
+  WrittenFields,
+  WrittenRevision,
+} from './SyncStateStore';
 
 /** Rows written before values were kept hold a list of field names. */
 function toWrittenFields(text: string): WrittenFields {

@@ -1,4 +1,5 @@
-import { WrittenFields } from '../sync/revisionFields';
+/** Fields our outbound sync wrote in one revision: field → value written (null = removed). */
+export type WrittenFields = Record<string, unknown>;
 
 export interface WrittenRevision {
   fields: WrittenFields;

@@ -1,6 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { DatabaseErrorEventStore } from '../errorEvents/DatabaseErrorEventStore';
 import { DatabaseInboxStore } from './DatabaseInboxStore';
 import { DatabaseIssueStore } from './DatabaseIssueStore';
 import { DatabaseOrganizationStore } from './DatabaseOrganizationStore';
@@ -18,7 +17,6 @@ export interface Stores {
   inbox: DatabaseInboxStore;
   outbox: DatabaseOutboxStore;
   syncState: DatabaseSyncStateStore;
-  errorEvents: DatabaseErrorEventStore;
 }
 
 /** Migrates the plugin's database once (unless the deployment skips it), then builds the stores. */
@@ -36,6 +34,5 @@ export async function createStores(options: {
     inbox: new DatabaseInboxStore(knex, options.preparedStatements),
     outbox: new DatabaseOutboxStore(knex),
     syncState: new DatabaseSyncStateStore(knex),
-    errorEvents: new DatabaseErrorEventStore(knex),
   };
 }

@@ -6,7 +6,7 @@ import type { AdoJsonPatchOp, AdoWorkItem } from '../api/types';
 import { IssueStore } from '../database/IssueStore';
 import { OrgConfigStore } from '../database/OrgConfigStore';
 import { OutboxJob, OutboxStore } from '../database/OutboxStore';
-import { SyncStateStore } from '../database/SyncStateStore';
+import { SyncStateStore, WrittenFields } from '../database/SyncStateStore';
 import { IssueService } from '../issues/IssueService';
 import {
   adoValueMoved,
@@ -18,7 +18,6 @@ import { AdoClientFactory } from '../service/AdoClientFactory';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
-import { WrittenFields } from '../sync/revisionFields';
 import { retryDelayMs } from './backoff';
 
 /** A job that must not be tried again: it would fail the same way. */

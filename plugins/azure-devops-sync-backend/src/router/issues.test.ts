@@ -9,9 +9,10 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { DatabaseEventStore } from '../errorEvents/DatabaseErrorEventStore';
-import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
-import { normalizeEventBody } from '../errorEvents/parseErrorEvents';
+import { createStores } from '../database/createStores';
+import { DatabaseErrorEventStore } from '../errorEvents/DatabaseErrorEventStore';
+import { parseErrorEventBody } from '../errorEvents/parseErrorEvents';
+import { IssueService } from '../issues/IssueService';
 import { issuesRouter } from './issues';
 import { RouteAuthorizer } from './permissions';
 
@@ -23,9 +24,10 @@ const ENTITY = 'component:default/payments-api';
 describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
   async function setup() {
     const { database } = await initDatabaseService(databases, databaseId);
-    const issues = await DatabaseIssueStore.create({ database });
-    const events = await DatabaseEventStore.create({ database, issues });
-    const { events: normalized } = normalizeEventBody([
+    const { knex, issues, outbox } = await createStores({ database });
+    const issueService = new IssueService({ issues, outbox });
+    const errorEvents = new DatabaseErrorEventStore(knex);
+    const { events: normalized } = parseErrorEventBody([
       { entityRef: ENTITY, message: 'Payment 1 failed', timestamp: 1795000000 },
       { entityRef: ENTITY, message: 'Payment 2 failed', timestamp: 1795000100 },
       {
@@ -40,7 +42,9 @@ describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
         timestamp: 1795000000,
       },
     ]);
-    const saved = await events.save(normalized);
+    const { events: saved } = await knex.transaction(tx =>
+      errorEvents.saveIn(tx, normalized),
+    );
     const authorizer = new RouteAuthorizer(
       mockServices.httpAuth(),
       mockServices.permissions(),
@@ -48,11 +52,11 @@ describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
     const app = express()
       .use(issuesRouter({ issues, authorizer }))
       .use(mockErrorHandler());
-    return { app, issues, saved };
+    return { app, issueService, saved };
   }
 
   it('lists an entity’s issues, newest first, filtered by status', async () => {
-    const { app, issues, saved } = await setup();
+    const { app, issueService, saved } = await setup();
     const res = await request(app)
       .get('/issues')
       .query({ entityRef: 'Component:default/Payments-API' });
@@ -78,10 +82,13 @@ describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
       culprit: '',
     });
 
-    await issues.applyChange(
+    await issueService.applyChange(
       saved[2].issueId!,
       { status: 'resolved' },
-      { source: { kind: 'user', userEntityRef: 'user:default/alice' } },
+      {
+        source: { kind: 'user', userEntityRef: 'user:default/alice' },
+        sendToAdo: true,
+      },
     );
     const resolved = await request(app)
       .get('/issues')
@@ -104,16 +111,19 @@ describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
   });
 
   it('gets one issue and its activity, 404 for an unknown id', async () => {
-    const { app, issues, saved } = await setup();
+    const { app, issueService, saved } = await setup();
     const id = saved[0].issueId!;
     const one = await request(app).get(`/issues/${id}`);
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({ id, shortId: 'PAYMENTS-API-1' });
 
-    await issues.applyChange(
+    await issueService.applyChange(
       id,
       { status: 'resolved' },
-      { source: { kind: 'user', userEntityRef: 'user:default/alice' } },
+      {
+        source: { kind: 'user', userEntityRef: 'user:default/alice' },
+        sendToAdo: true,
+      },
     );
     const activity = await request(app).get(`/issues/${id}/activity`);
     expect(activity.status).toBe(200);

@@ -1,7 +1,5 @@
+import type { WrittenFields } from '../database/SyncStateStore';
 import { identityEmail } from './identity';
-
-/** Fields our outbound sync wrote in one revision: field → value written (null = removed). */
-export type WrittenFields = Record<string, unknown>;
 
 /** A field's value at a delivery's revision, when the delivery tells it. */
 export type FieldAt = { known: false } | { known: true; value: unknown };

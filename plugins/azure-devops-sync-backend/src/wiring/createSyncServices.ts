@@ -11,17 +11,18 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { Stores } from '../database/createStores';
+import { DatabaseErrorEventStore } from '../errorEvents/DatabaseErrorEventStore';
 import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
 import { IssueService } from '../issues/IssueService';
 import { createSyncQueues } from '../queue/createSyncQueues';
-import { AdoClientFactory } from './AdoClientFactory';
-import { OrganizationConnector } from './OrganizationConnector';
-import { OrgConfigService } from './OrgConfigService';
-import { PluginSettings } from './PluginSettings';
-import { ProjectCatalogService } from './ProjectCatalogService';
-import { Reconciler } from './Reconciler';
-import { UserDirectory } from './UserDirectory';
-import { WorkItemLinker } from './WorkItemLinker';
+import { AdoClientFactory } from '../service/AdoClientFactory';
+import { OrganizationConnector } from '../service/OrganizationConnector';
+import { OrgConfigService } from '../service/OrgConfigService';
+import { PluginSettings } from '../service/PluginSettings';
+import { ProjectCatalogService } from '../service/ProjectCatalogService';
+import { Reconciler } from '../service/Reconciler';
+import { UserDirectory } from '../service/UserDirectory';
+import { WorkItemLinker } from '../service/WorkItemLinker';
 
 /**
  * The plugin's services over its stores: ADO clients from `integrations.azure` credentials,
@@ -75,7 +76,7 @@ export function createSyncServices(deps: {
     issueService,
     queues,
     errorEvents: new ErrorEventIngestor({
-      store: stores.errorEvents,
+      store: new DatabaseErrorEventStore(stores.knex),
       issueService,
     }),
     connector: new OrganizationConnector({

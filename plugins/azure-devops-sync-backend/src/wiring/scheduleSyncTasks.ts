@@ -1,8 +1,8 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { SyncQueues } from '../queue/createSyncQueues';
-import { OrganizationConnector } from './OrganizationConnector';
-import { PluginSettings } from './PluginSettings';
-import { Reconciler } from './Reconciler';
+import { OrganizationConnector } from '../service/OrganizationConnector';
+import { PluginSettings } from '../service/PluginSettings';
+import { Reconciler } from '../service/Reconciler';
 
 /** The plugin's periodic work, on Backstage's scheduler. */
 export async function scheduleSyncTasks(deps: {
