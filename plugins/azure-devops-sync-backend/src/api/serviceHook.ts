@@ -1,0 +1,277 @@
+import { z } from 'zod';
+
+/**
+ * The ADO service hook delivery (publisher `tfs`, resourceVersion 1.0) as the plugin reads it:
+ * one parser for the webhook route, the events-backend bridge and the inbox processor. Only the
+ * parts we read are checked; every other key is kept (passthrough), since the raw payload is
+ * stored with the delivery. No Backstage imports: this is the ADO boundary.
+ */
+
+/** Work item event types the plugin parses; every other event type is "ignored". */
+export const SERVICE_HOOK_EVENT_TYPES = [
+  'workitem.updated',
+  'workitem.commented',
+  'workitem.deleted',
+  'workitem.restored',
+] as const;
+export type ServiceHookEventType = (typeof SERVICE_HOOK_EVENT_TYPES)[number];
+
+/** ADO work item ids and revisions are Int32 on the server. */
+export const MAX_WORK_ITEM_NUMBER = 2 ** 31 - 1;
+
+const envelopeSchema = z.object({
+  eventType: z.string().min(1).max(200),
+  resourceContainers: z.object({
+    collection: z.object({ id: z.string().min(1).max(200) }),
+  }),
+});
+
+const resourceContainersSchema = z
+  .object({
+    collection: z.object({ id: z.string().min(1).max(200) }).passthrough(),
+    // Absent on some synthetic deliveries (the reconciler's), so optional.
+    project: z
+      .object({ id: z.string().max(200).nullish() })
+      .passthrough()
+      .nullish(),
+  })
+  .passthrough();
+
+/**
+ * An identity: `"Display Name <email>"` in resourceVersion 1.0 payloads, an IdentityRef object
+ * in `revisedBy` and in ADO's "Test" notifications.
+ */
+const identitySchema = z.union([
+  z.string(),
+  z
+    .object({
+      id: z.string().nullish(),
+      displayName: z.string().nullish(),
+      name: z.string().nullish(),
+      uniqueName: z.string().nullish(),
+      mailAddress: z.string().nullish(),
+    })
+    .passthrough(),
+]);
+
+/** One changed field of a `workitem.updated`; unassignment has only `oldValue`. */
+const fieldChangeSchema = z
+  .object({ oldValue: z.unknown(), newValue: z.unknown() })
+  .passthrough();
+
+const fieldValuesSchema = z.record(z.string(), z.unknown());
+
+const updatedResourceSchema = z
+  .object({
+    // Read (and checked) below: they may fall back to `revision.id`/`revision.rev`.
+    workItemId: z.unknown(),
+    rev: z.unknown(),
+    revisedBy: identitySchema.nullish(),
+    /** Only the fields this revision changed. */
+    fields: z.record(z.string(), fieldChangeSchema).optional(),
+    /** The work item after this revision (absent with resourceDetailsToSend: minimal). */
+    revision: z
+      .object({
+        id: z.unknown(),
+        rev: z.unknown(),
+        fields: fieldValuesSchema.optional(),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+/** commented, deleted and restored carry the whole work item, with plain field values. */
+const workItemResourceSchema = z
+  .object({
+    id: z.unknown(),
+    rev: z.unknown(),
+    fields: fieldValuesSchema.optional(),
+  })
+  .passthrough();
+
+const updatedPayloadSchema = z
+  .object({
+    eventType: z.literal('workitem.updated'),
+    resourceContainers: resourceContainersSchema,
+    resource: updatedResourceSchema,
+  })
+  .passthrough();
+
+const workItemPayloadSchema = z
+  .object({
+    eventType: z.enum([
+      'workitem.commented',
+      'workitem.deleted',
+      'workitem.restored',
+    ]),
+    resourceContainers: resourceContainersSchema,
+    resource: workItemResourceSchema,
+  })
+  .passthrough();
+
+export type AdoIdentity = z.infer<typeof identitySchema>;
+export type ServiceHookFieldChange = z.infer<typeof fieldChangeSchema>;
+/** A `workitem.updated` body: `resource.fields` as changes, `resource.revision.fields` a snapshot. */
+export type WorkItemUpdatedPayload = z.infer<typeof updatedPayloadSchema>;
+/** A `workitem.commented`/`deleted`/`restored` body: `resource.fields` as plain values. */
+export type WorkItemEventPayload = z.infer<typeof workItemPayloadSchema>;
+export type ServiceHookPayload = WorkItemUpdatedPayload | WorkItemEventPayload;
+
+/** What every delivery is routed by. */
+export interface ServiceHookEnvelope {
+  eventType: string;
+  /** `resourceContainers.collection.id`: the organization's id. */
+  collectionId: string;
+}
+
+interface DeliveryKey extends ServiceHookEnvelope {
+  /** `resourceContainers.project.id`, when the delivery names it. */
+  projectId?: string;
+  workItemId: number;
+  revision: number;
+}
+
+export interface WorkItemUpdatedDelivery extends DeliveryKey {
+  eventType: 'workitem.updated';
+  payload: WorkItemUpdatedPayload;
+}
+
+export interface WorkItemEventDelivery extends DeliveryKey {
+  eventType: 'workitem.commented' | 'workitem.deleted' | 'workitem.restored';
+  payload: WorkItemEventPayload;
+}
+
+/** A parsed delivery; `payload` is the body with every key kept. */
+export type ServiceHookDelivery = WorkItemUpdatedDelivery | WorkItemEventDelivery;
+
+export type ServiceHookParseResult =
+  | { ok: true; ignored: false; delivery: ServiceHookDelivery }
+  /** An event type the plugin does not act on. */
+  | { ok: true; ignored: true; envelope: ServiceHookEnvelope }
+  /**
+   * `message` names the field. `envelope` is set when only the resource is wrong, so a caller
+   * can check the sender (its organization and secret) before answering.
+   */
+  | { ok: false; message: string; envelope?: ServiceHookEnvelope };
+
+const HANDLED = new Set<string>(SERVICE_HOOK_EVENT_TYPES);
+
+/** Parses a delivery body (already JSON-parsed). Never throws for any JSON value. */
+export function parseServiceHook(body: unknown): ServiceHookParseResult {
+  const head = envelopeSchema.safeParse(body);
+  if (!head.success) return { ok: false, message: zodMessage(head.error) };
+  const envelope: ServiceHookEnvelope = {
+    eventType: head.data.eventType,
+    collectionId: head.data.resourceContainers.collection.id,
+  };
+  if (!HANDLED.has(envelope.eventType)) {
+    return { ok: true, ignored: true, envelope };
+  }
+
+  const fail = (message: string) => ({ ok: false as const, message, envelope });
+  if (envelope.eventType === 'workitem.updated') {
+    const parsed = updatedPayloadSchema.safeParse(body);
+    if (!parsed.success) return fail(zodMessage(parsed.error));
+    const payload = parsed.data;
+    const { resource } = payload;
+    // `workItemId` is the item's id (`resource.id` is the update's number); `revision` is the
+    // item after the update, so its id and rev stand in when the top-level ones are absent.
+    const workItemId = positiveInteger([
+      ['resource.workItemId', resource.workItemId],
+      ['resource.revision.id', resource.revision?.id],
+    ]);
+    if (!workItemId.ok) return fail(workItemId.message);
+    const revision = positiveInteger([
+      ['resource.rev', resource.rev],
+      ['resource.revision.rev', resource.revision?.rev],
+    ]);
+    if (!revision.ok) return fail(revision.message);
+    return {
+      ok: true,
+      ignored: false,
+      delivery: {
+        ...envelope,
+        eventType: 'workitem.updated',
+        projectId: payload.resourceContainers.project?.id ?? undefined,
+        workItemId: workItemId.value,
+        revision: revision.value,
+        payload,
+      },
+    };
+  }
+
+  const parsed = workItemPayloadSchema.safeParse(body);
+  if (!parsed.success) return fail(zodMessage(parsed.error));
+  const payload = parsed.data;
+  const { resource } = payload;
+  const workItemId = positiveInteger([['resource.id', resource.id]]);
+  if (!workItemId.ok) return fail(workItemId.message);
+  // Every published sample and the REST recycle-bin capture carry `rev`; the processor applies
+  // these events' fields too, so a delivery without a revision would skip the stale guard.
+  const revision = positiveInteger([
+    ['resource.rev', resource.rev],
+    ['resource.fields["System.Rev"]', resource.fields?.['System.Rev']],
+  ]);
+  if (!revision.ok) return fail(revision.message);
+  return {
+    ok: true,
+    ignored: false,
+    delivery: {
+      ...envelope,
+      eventType: payload.eventType,
+      projectId: payload.resourceContainers.project?.id ?? undefined,
+      workItemId: workItemId.value,
+      revision: revision.value,
+      payload,
+    },
+  };
+}
+
+/**
+ * The first candidate that is present (not undefined/null) must be an integer in
+ * 1..2^31-1, given as a JSON number: `"12"` or `"1e3"` is refused, not coerced.
+ */
+function positiveInteger(
+  candidates: Array<[path: string, value: unknown]>,
+): { ok: true; value: number } | { ok: false; message: string } {
+  const found = candidates.find(([, v]) => v !== undefined && v !== null);
+  if (!found) {
+    return {
+      ok: false,
+      message: `The delivery has no valid ${candidates[0][0]}: Required`,
+    };
+  }
+  const [path, value] = found;
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1 &&
+    value <= MAX_WORK_ITEM_NUMBER
+  ) {
+    return { ok: true, value };
+  }
+  return {
+    ok: false,
+    message: `The delivery has no valid ${path}: expected an integer from 1 to ${MAX_WORK_ITEM_NUMBER}, got ${describe(
+      value,
+    )}`,
+  };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `the string ${JSON.stringify(shown)}`;
+  }
+  if (Array.isArray(value)) return 'an array';
+  return `${typeof value === 'object' ? 'an object' : `a ${typeof value}`}`;
+}
+
+function zodMessage(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `The delivery has no valid ${issue.path.join('.') || 'body'}: ${
+    issue.message
+  }`;
+}
