@@ -3,7 +3,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { IssueStore } from '../database/IssueStore';
-import { canonicalEntityRef } from '../errorEvents/parseErrorEvents';
+import { canonicalEntityRef } from '../errorEvents/canonicalEntityRef';
 import { RouteAuthorizer } from './permissions';
 import { parseInput } from './validation';
 

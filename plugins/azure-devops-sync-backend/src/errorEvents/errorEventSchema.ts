@@ -1,0 +1,361 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { canonicalEntityRef } from './canonicalEntityRef';
+import { truncate } from './grouping';
+
+/** Limits, mostly Sentry's. Longer strings are cut; too many frames keep both ends. */
+export const EVENT_LIMITS = {
+  batch: 1000,
+  message: 8 * 1024,
+  exceptionValue: 8 * 1024,
+  exceptions: 25,
+  frames: 250,
+  frameField: 256,
+  tags: 100,
+  tagKey: 200,
+  tagValue: 200,
+  fingerprintParts: 50,
+  fingerprintPart: 512,
+  release: 200,
+  environment: 64,
+  userField: 128,
+  transaction: 200,
+  spans: 1000,
+  spanDescription: 2000,
+  contextsJson: 16 * 1024,
+} as const;
+
+export const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'] as const;
+/** Timestamps more than this far in the future are taken as "now" (a client clock running fast). */
+export const MAX_FUTURE_MS = 5 * 60 * 1000;
+
+/** A string cut to `max`; '' and null are absent. One transform: each costs about 1 µs. */
+const optionalCut = (max: number) =>
+  z
+    .string()
+    .nullish()
+    .transform(s => (s ? truncate(s, max) : undefined));
+
+/** Epoch milliseconds from ISO 8601 or epoch seconds (number or numeric string); NaN if invalid. */
+export function readTimestamp(value: unknown): number {
+  let ms: number;
+  if (typeof value === 'number') {
+    ms = value * 1000;
+  } else if (typeof value !== 'string') {
+    return NaN;
+  } else if (/^\d+(\.\d+)?$/.test(value.trim())) {
+    ms = Number(value.trim()) * 1000;
+  } else {
+    // A timestamp without zone is UTC, as Sentry reads it.
+    const text = value.trim();
+    const zoned =
+      /([zZ]|[+-]\d{2}:?\d{2})$/.test(text) || !/T|\s\d/.test(text)
+        ? text
+        : `${text}Z`;
+    ms = Date.parse(zoned);
+  }
+  // Between 1970 and 9999: anything else is not a real event time.
+  return Number.isFinite(ms) && ms >= 0 && ms <= 253402300799000 ? ms : NaN;
+}
+
+const TIMESTAMP_MESSAGE = 'expected an ISO 8601 date or epoch seconds';
+
+const timestampSchema = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const ms = readTimestamp(value);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: TIMESTAMP_MESSAGE });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const eventIdSchema = z.string().transform((value, ctx) => {
+  const text = value.trim().toLowerCase();
+  if (/^[0-9a-f]{32}$/.test(text)) return text;
+  if (
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)
+  ) {
+    return text.replace(/-/g, '');
+  }
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: 'expected 32 hex digits or a UUID',
+  });
+  return z.NEVER;
+});
+
+const entityRefSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .transform((value, ctx) => {
+    try {
+      return canonicalEntityRef(value);
+    } catch (e) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `not an entity ref (${(e as Error).message})`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const levelSchema = z
+  .string()
+  .transform(s => {
+    const lower = s.trim().toLowerCase();
+    if (lower === 'warn') return 'warning';
+    if (lower === 'critical') return 'fatal';
+    return lower;
+  })
+  .pipe(
+    z.enum(LEVELS, {
+      errorMap: () => ({ message: `expected one of ${LEVELS.join(', ')}` }),
+    }),
+  );
+
+/**
+ * Frames and spans: a batch holds tens of thousands of them, so their fields are plain zod
+ * checks without transforms (a zod transform per field cost 15 µs a frame, more than the
+ * database write); parseErrorEvents.ts cuts and renames them.
+ */
+const optionalString = z.string().nullish();
+
+const COUNT_MESSAGE = 'expected a non-negative integer';
+const countSchema = z
+  .number({ invalid_type_error: COUNT_MESSAGE })
+  .int(COUNT_MESSAGE)
+  .min(0, COUNT_MESSAGE)
+  .nullish();
+
+const isAbsent = (v: unknown) => v === undefined || v === null || v === '';
+
+const frameSchema = z.object(
+  {
+    filename: optionalString,
+    /** Read only when `filename` is absent (checked below). */
+    abs_path: z.unknown(),
+    module: optionalString,
+    function: optionalString,
+    lineno: countSchema,
+    colno: countSchema,
+    in_app: z.boolean({ invalid_type_error: 'Expected boolean' }).nullish(),
+  },
+  { invalid_type_error: 'expected an object' },
+);
+export type RawFrame = z.infer<typeof frameSchema>;
+
+const framesSchema = z.array(frameSchema).superRefine((frames, ctx) => {
+  frames.forEach((frame, i) => {
+    if (
+      !frame.filename &&
+      !isAbsent(frame.abs_path) &&
+      typeof frame.abs_path !== 'string'
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [i, 'abs_path'],
+        message: `Expected string, received ${typeof frame.abs_path}`,
+      });
+    }
+  });
+});
+
+const exceptionSchema = z.object({
+  type: optionalCut(EVENT_LIMITS.frameField),
+  value: optionalCut(EVENT_LIMITS.exceptionValue),
+  module: optionalCut(EVENT_LIMITS.frameField),
+  stacktrace: z.object({ frames: framesSchema.nullish() }).nullish(),
+});
+
+const messageObjectSchema = z.object({
+  formatted: optionalCut(EVENT_LIMITS.message),
+  message: optionalCut(EVENT_LIMITS.message),
+});
+
+const messageSchema = z.preprocess(
+  v => (typeof v === 'string' ? { formatted: v } : v),
+  messageObjectSchema,
+);
+
+const tagValueSchema = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(v => truncate(String(v), EVENT_LIMITS.tagValue));
+
+const tagsSchema = z.preprocess(
+  v =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.entries(v as Record<string, unknown>)
+      : v,
+  z.array(
+    z.tuple([
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(EVENT_LIMITS.tagKey)
+        .regex(/^[^\s]+$/, 'tag keys cannot contain whitespace'),
+      tagValueSchema,
+    ]),
+  ),
+);
+
+const releaseSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(EVENT_LIMITS.release)
+  .refine(v => !/[\r\n\t\\/]/.test(v) && !['.', '..', 'latest'].includes(v), {
+    message: 'not a valid release name',
+  });
+
+const environmentSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(EVENT_LIMITS.environment)
+  .refine(v => !/[\r\n\t/]/.test(v), {
+    message: 'not a valid environment name',
+  });
+
+const userSchema = z.object({
+  id: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform(v =>
+      v === null || v === undefined || v === ''
+        ? undefined
+        : truncate(String(v), EVENT_LIMITS.userField),
+    ),
+  email: optionalCut(EVENT_LIMITS.userField),
+  username: optionalCut(EVENT_LIMITS.userField),
+  ip_address: z
+    .string()
+    .nullish()
+    .transform((v, ctx) => {
+      if (!v || v === '{{auto}}') return undefined;
+      if (isIP(v.trim()) === 0) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: 'not an IP address',
+        });
+        return z.NEVER;
+      }
+      return v.trim();
+    }),
+});
+
+const spanSchema = z.object(
+  {
+    span_id: optionalString,
+    parent_span_id: optionalString,
+    op: optionalString,
+    description: optionalString,
+    /** Epoch seconds or ISO 8601 (checked below). */
+    start_timestamp: z.unknown(),
+    timestamp: z.unknown(),
+  },
+  { invalid_type_error: 'expected an object' },
+);
+export type RawSpan = z.infer<typeof spanSchema>;
+
+const spansSchema = z
+  .array(spanSchema)
+  .max(EVENT_LIMITS.spans)
+  .superRefine((spans, ctx) => {
+    spans.forEach((span, i) => {
+      for (const field of ['start_timestamp', 'timestamp'] as const) {
+        const value = span[field];
+        if (value === undefined || value === null) continue;
+        if (Number.isNaN(readTimestamp(value))) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [i, field],
+            message: TIMESTAMP_MESSAGE,
+          });
+        }
+      }
+    });
+  });
+
+const contextsSchema = z
+  .record(z.string(), z.record(z.string(), z.unknown()))
+  .superRefine((value, ctx) => {
+    if (JSON.stringify(value).length > EVENT_LIMITS.contextsJson) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `larger than ${EVENT_LIMITS.contextsJson} bytes`,
+      });
+    }
+  });
+
+/** A Sentry-style event as sent: the one definition of what `POST /events` accepts. */
+export const rawEventSchema = z
+  .object({
+    entityRef: entityRefSchema,
+    type: z.enum(['error', 'default', 'transaction']).nullish(),
+    event_id: eventIdSchema.nullish(),
+    timestamp: timestampSchema.nullish(),
+    start_timestamp: timestampSchema.nullish(),
+    platform: optionalCut(64),
+    level: levelSchema.nullish(),
+    message: messageSchema.nullish(),
+    logentry: messageObjectSchema.nullish(),
+    exception: z
+      .preprocess(
+        v => (Array.isArray(v) ? { values: v } : v),
+        z.object({
+          values: z
+            .array(exceptionSchema)
+            .max(EVENT_LIMITS.exceptions)
+            .nullish(),
+        }),
+      )
+      .nullish(),
+    fingerprint: z
+      .array(
+        z
+          .union([z.string(), z.number()])
+          .transform(v => truncate(String(v), EVENT_LIMITS.fingerprintPart)),
+      )
+      .max(EVENT_LIMITS.fingerprintParts)
+      .nullish(),
+    release: releaseSchema.nullish(),
+    environment: environmentSchema.nullish(),
+    user: userSchema.nullish(),
+    tags: tagsSchema.nullish(),
+    contexts: contextsSchema.nullish(),
+    transaction: optionalCut(EVENT_LIMITS.transaction),
+    spans: spansSchema.nullish(),
+  })
+  .superRefine((event, ctx) => {
+    if (event.type !== 'transaction') return;
+    if (!event.transaction) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['transaction'],
+        message: 'required for a transaction',
+      });
+    }
+    if (event.start_timestamp === null || event.start_timestamp === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['start_timestamp'],
+        message: 'required for a transaction',
+      });
+    } else if (
+      event.timestamp !== null &&
+      event.timestamp !== undefined &&
+      event.timestamp < event.start_timestamp
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['timestamp'],
+        message: 'earlier than start_timestamp',
+      });
+    }
+  });
+
+export type RawEvent = z.infer<typeof rawEventSchema>;
