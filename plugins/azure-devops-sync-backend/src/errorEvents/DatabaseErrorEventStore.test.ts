@@ -3,10 +3,14 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { normalizeEventBody } from './parseErrorEvents';
-import type { NormalizedEvent } from './types';
-import { DatabaseEventStore } from './DatabaseErrorEventStore';
 import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
+import { DatabaseOutboxStore } from '../database/DatabaseOutboxStore';
+import { getMigratedClient } from '../database/migrations';
+import { IssueService } from '../issues/IssueService';
+import { DatabaseErrorEventStore } from './DatabaseErrorEventStore';
+import { ErrorEventIngestor } from './ErrorEventIngestor';
+import { parseErrorEventBody } from './parseErrorEvents';
+import type { NormalizedEvent } from './types';
 
 jest.setTimeout(60_000);
 
@@ -42,7 +46,7 @@ function errorEvent(overrides: Record<string, unknown> = {}) {
 }
 
 function normalize(body: unknown): NormalizedEvent[] {
-  const { events, errors } = normalizeEventBody(body);
+  const { events, errors } = parseErrorEventBody(body);
   expect(errors).toEqual([]);
   return events;
 }
@@ -53,16 +57,20 @@ async function count(knex: Knex, table: string): Promise<number> {
 }
 
 describe.each(databases.eachSupportedId())(
-  'DatabaseEventStore (%s)',
+  'DatabaseErrorEventStore (%s)',
   databaseId => {
     async function setup() {
-      const { knex, database } = await initDatabaseService(
-        databases,
-        databaseId,
-      );
-      const issues = await DatabaseIssueStore.create({ database });
-      const events = await DatabaseEventStore.create({ database, issues });
-      return { knex, issues, events };
+      const { database } = await initDatabaseService(databases, databaseId);
+      const knex = await getMigratedClient(database);
+      const issues = new DatabaseIssueStore(knex);
+      const issueService = new IssueService({
+        issues,
+        outbox: new DatabaseOutboxStore(knex),
+      });
+      const store = new DatabaseErrorEventStore(knex);
+      // Saving goes through the ingestor, as POST /events does: it reopens regressions.
+      const events = new ErrorEventIngestor({ store, issueService });
+      return { knex, issues, issueService, store, events };
     }
 
     it('groups by in-app frames, ignoring line numbers, and keeps issue aggregates', async () => {
@@ -174,7 +182,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reopens a resolved issue as a regression and queues one outbound job per link', async () => {
-      const { events, issues, knex } = await setup();
+      const { events, issues, issueService, knex } = await setup();
       const [saved] = await events.save(normalize(errorEvent()));
       const issueId = saved.issueId!;
       await knex('organizations').insert({
@@ -190,10 +198,13 @@ describe.each(databases.eachSupportedId())(
           url: `https://dev.azure.com/fabrikam/_workitems/edit/${workItemId}`,
         });
       }
-      await issues.applyChange(
+      await issueService.applyChange(
         issueId,
         { status: 'resolved' },
-        { source: { kind: 'user', userEntityRef: 'user:default/alice' } },
+        {
+          source: { kind: 'user', userEntityRef: 'user:default/alice' },
+          sendToAdo: false,
+        },
       );
       expect(await count(knex, 'outbox_jobs')).toBe(0);
 
@@ -217,6 +228,34 @@ describe.each(databases.eachSupportedId())(
       // An unresolved issue seeing more events is no regression.
       await events.save(normalize(errorEvent()));
       expect(await issues.listActivity(issueId)).toHaveLength(2);
+    });
+
+    it('reports a resolved issue hit by a new event, and leaves reopening to the caller', async () => {
+      const { store, issues, knex } = await setup();
+      const save = (body: unknown) =>
+        knex.transaction(tx => store.saveIn(tx, normalize(body)));
+      const first = await save(errorEvent());
+      expect(first.resolvedHit).toEqual([]);
+      const issueId = first.events[0].issueId!;
+      await knex('issues')
+        .where({ id: issueId })
+        .update({ status: 'resolved' });
+
+      const again = await save(
+        errorEvent({ timestamp: '2026-11-21T10:00:00Z' }),
+      );
+      expect(again.resolvedHit).toEqual([issueId]);
+      expect(again.events[0]).toMatchObject({ issueId, outcome: 'accepted' });
+      expect(await issues.get(issueId)).toMatchObject({
+        status: 'resolved',
+        timesSeen: 2,
+      });
+      // A duplicate is no new event: nothing to reopen.
+      const duplicate = await save(
+        errorEvent({ event_id: again.events[0].eventId }),
+      );
+      expect(duplicate.resolvedHit).toEqual([]);
+      expect(await issues.listActivity(issueId)).toEqual([]);
     });
 
     it('stores transactions with duration, op, status and span hashes', async () => {

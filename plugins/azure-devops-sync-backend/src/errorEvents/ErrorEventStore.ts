@@ -1,7 +1,8 @@
+import { Knex } from 'knex';
 import type { NormalizedEvent } from './types';
 
 /** What happened to one event of a request. */
-export interface SavedEvent {
+export interface SavedErrorEvent {
   eventId: string;
   type: 'error' | 'transaction';
   entityRef: string;
@@ -10,22 +11,36 @@ export interface SavedEvent {
   outcome: 'accepted' | 'duplicate';
 }
 
+/** What one save wrote. */
+export interface ErrorEventSaveResult {
+  /** One per input event, in input order. */
+  events: SavedErrorEvent[];
+  /**
+   * Issues that were `resolved` and got a new event: regressions the caller reopens (through
+   * the issue service) in the same transaction. In id order.
+   */
+  resolvedHit: string[];
+}
+
 /** Per-entity event counts. */
-export interface EventOutcomeStats {
+export interface ErrorEventOutcomeStats {
   accepted: number;
   invalid: number;
   duplicate: number;
 }
 
-/** Saved events, the issues they are grouped into, and outcome counts. */
-export interface EventStore {
+/** Saved error and transaction events, the issues they are grouped into, and outcome counts. */
+export interface ErrorEventStore {
   /**
-   * Saves normalized events in one transaction: error events are grouped into issues (created,
-   * updated, or reopened as a regression), transactions are stored with their span hashes.
-   * Results are in input order.
+   * Saves normalized events inside the caller's transaction: error events are grouped into
+   * issues (created or counted), transactions are stored with their span hashes, duplicates
+   * (same entity and event id) are counted but not stored again. Changes no issue's status.
    */
-  save(events: NormalizedEvent[]): Promise<SavedEvent[]>;
+  saveIn(
+    tx: Knex.Transaction,
+    events: NormalizedEvent[],
+  ): Promise<ErrorEventSaveResult>;
   /** Counts rejected events: `{entityRef: count}`. */
   recordInvalid(counts: Map<string, number>): Promise<void>;
-  stats(entityRef: string): Promise<EventOutcomeStats>;
+  stats(entityRef: string): Promise<ErrorEventOutcomeStats>;
 }

@@ -12,10 +12,15 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { DatabaseEventStore } from './DatabaseErrorEventStore';
 import { DatabaseIssueStore } from '../database/DatabaseIssueStore';
-import { EVENT_SAVED_TOPIC, eventsRouter } from './errorEventsRouter';
+import { DatabaseOutboxStore } from '../database/DatabaseOutboxStore';
+import { getMigratedClient } from '../database/migrations';
+import { IssueService } from '../issues/IssueService';
+import { MAX_JSON_DEPTH } from '../router/jsonDepth';
 import { RouteAuthorizer } from '../router/permissions';
+import { DatabaseErrorEventStore } from './DatabaseErrorEventStore';
+import { ErrorEventIngestor } from './ErrorEventIngestor';
+import { EVENT_SAVED_TOPIC, errorEventsRouter } from './errorEventsRouter';
 
 jest.setTimeout(60_000);
 
@@ -81,215 +86,277 @@ async function rowCounts(knex: Knex): Promise<Record<string, number>> {
   return counts;
 }
 
-describe.each(databases.eachSupportedId())('events routes (%s)', databaseId => {
-  async function setup() {
-    const { knex, database } = await initDatabaseService(databases, databaseId);
-    const issues = await DatabaseIssueStore.create({ database });
-    const events = await DatabaseEventStore.create({ database, issues });
-    const catalog = catalogServiceMock({
-      entities: [component('payments-api'), component('checkout')],
-    });
-    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
-    const eventsService = {
-      publish: jest.fn(async () => {}),
-      subscribe: jest.fn(),
-    };
-    const authorizer = new RouteAuthorizer(
-      mockServices.httpAuth(),
-      mockServices.permissions(),
-    );
-    const app = express()
-      .use(eventsRouter({ events, authorizer, catalog, eventsService }))
-      .use(mockErrorHandler());
-    return { knex, app, issues, getEntityByRef, eventsService };
-  }
-
-  it('saves one event and returns its id and issue', async () => {
-    const { app, eventsService, issues } = await setup();
-    const res = await request(app)
-      .post('/events')
-      .send(errorEvent({ event_id: 'ABCDEF01-2345-6789-abcd-ef0123456789' }));
-    expect(res.status).toBe(201);
-    expect(res.body.items).toEqual([
-      {
-        eventId: 'abcdef0123456789abcdef0123456789',
-        type: 'error',
-        issueId: expect.any(String),
-        outcome: 'accepted',
-      },
-    ]);
-    const issue = await issues.get(res.body.items[0].issueId);
-    expect(issue).toMatchObject({
-      shortId: 'PAYMENTS-API-1',
-      title: 'RangeError: Invalid amount -1',
-      culprit: 'pay in charge',
-    });
-    expect(eventsService.publish).toHaveBeenCalledWith({
-      topic: EVENT_SAVED_TOPIC,
-      eventPayload: {
-        entityRef: ENTITY,
-        eventId: 'abcdef0123456789abcdef0123456789',
-        type: 'error',
-        issueId: issue!.id,
-      },
-    });
-  });
-
-  it('saves a batch, looking each entity up once, and reports duplicates', async () => {
-    const { app, getEntityByRef, eventsService } = await setup();
-    const body = [
-      errorEvent({ event_id: '1'.repeat(32) }),
-      errorEvent({ event_id: '1'.repeat(32) }),
-      errorEvent({
-        entityRef: 'component:checkout',
-        message: 'Order 1234 failed',
-        exception: undefined,
-      }),
-      {
-        entityRef: ENTITY,
-        type: 'transaction',
-        transaction: '/pay',
-        start_timestamp: '2026-11-20T10:00:00Z',
-        timestamp: '2026-11-20T10:00:01.5Z',
-        spans: [{ op: 'db', description: "select 1 from t where a = 'x'" }],
-      },
-    ];
-    const res = await request(app).post('/events').send(body);
-    expect(res.status).toBe(201);
-    expect(res.body.items.map((i: any) => [i.type, i.outcome])).toEqual([
-      ['error', 'accepted'],
-      ['error', 'duplicate'],
-      ['error', 'accepted'],
-      ['transaction', 'accepted'],
-    ]);
-    expect(res.body.items[3].issueId).toBeUndefined();
-    expect(getEntityByRef).toHaveBeenCalledTimes(2);
-    expect(eventsService.publish).toHaveBeenCalledTimes(3);
-
-    const stats = await request(app)
-      .get('/events/stats')
-      .query({ entityRef: 'Component:default/Payments-API' });
-    expect(stats.status).toBe(200);
-    expect(stats.body).toEqual({ accepted: 2, invalid: 0, duplicate: 1 });
-  });
-
-  it('rejects a batch with one invalid event, naming the field, and stores nothing', async () => {
-    const { app, knex } = await setup();
-    const before = await rowCounts(knex);
-    const res = await request(app)
-      .post('/events')
-      .send([
-        errorEvent(),
-        errorEvent(),
-        errorEvent(),
-        errorEvent({ level: 'loud' }),
-      ]);
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(
-      /^events\[3\]\.level: expected one of fatal, error/,
-    );
-    expect(await rowCounts(knex)).toEqual(before);
-    // The whole request was dropped, so every one of its events counts as invalid.
-    const stats = await request(app)
-      .get('/events/stats')
-      .query({ entityRef: ENTITY });
-    expect(stats.body).toEqual({ accepted: 0, invalid: 4, duplicate: 0 });
-  });
-
-  it.each([
-    [
-      { ...errorEvent(), timestamp: 'yesterday' },
-      'event.timestamp: expected an ISO 8601 date or epoch seconds',
-    ],
-    [
-      { ...errorEvent(), event_id: 'nope' },
-      'event.event_id: expected 32 hex digits or a UUID',
-    ],
-    [
-      { ...errorEvent(), tags: { 'a b': 'x' } },
-      'event.tags[0][0]: tag keys cannot contain whitespace',
-    ],
-    [
-      { ...errorEvent(), user: { ip_address: 'here' } },
-      'event.user.ip_address: not an IP address',
-    ],
-    [
-      errorEvent({
-        exception: {
-          values: [{ type: 'E', stacktrace: { frames: [{ lineno: 'x' }] } }],
-        },
-      }),
-      'event.exception.values[0].stacktrace.frames[0].lineno',
-    ],
-    [
-      { entityRef: ENTITY, type: 'transaction', transaction: 't' },
-      'event.start_timestamp: required for a transaction',
-    ],
-    [{ message: 'x' }, 'event.entityRef: Required'],
-    [['just text'], 'events[0]: expected an event object'],
-    [[], 'events: expected at least one event'],
-  ])('rejects %j', async (body, message) => {
-    const { app, knex } = await setup();
-    const res = await request(app)
-      .post('/events')
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify(body));
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain(message);
-    expect((await rowCounts(knex)).events).toBe(0);
-  });
-
-  it('rejects an event for an entity that is not in the catalog', async () => {
-    const { app, knex } = await setup();
-    const res = await request(app)
-      .post('/events')
-      .send([
-        errorEvent(),
-        errorEvent({ entityRef: 'component:default/ghost' }),
-      ]);
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe(
-      'events[1].entityRef: no catalog entity component:default/ghost',
-    );
-    expect(await rowCounts(knex)).toEqual(
-      Object.fromEntries(TABLES.map(t => [t, 0])),
-    );
-  });
-
-  it('rejects more than 1000 events', async () => {
-    const { app } = await setup();
-    const res = await request(app)
-      .post('/events')
-      .send(
-        Array.from({ length: 1001 }, () => ({
-          entityRef: ENTITY,
-          message: 'm',
-        })),
+describe.each(databases.eachSupportedId())(
+  'error events routes (%s)',
+  databaseId => {
+    async function setup() {
+      const { database } = await initDatabaseService(databases, databaseId);
+      const knex = await getMigratedClient(database);
+      const issues = new DatabaseIssueStore(knex);
+      const events = new ErrorEventIngestor({
+        store: new DatabaseErrorEventStore(knex),
+        issueService: new IssueService({
+          issues,
+          outbox: new DatabaseOutboxStore(knex),
+        }),
+      });
+      const catalog = catalogServiceMock({
+        entities: [component('payments-api'), component('checkout')],
+      });
+      const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+      const eventsService = {
+        publish: jest.fn(async () => {}),
+        subscribe: jest.fn(),
+      };
+      const authorizer = new RouteAuthorizer(
+        mockServices.httpAuth(),
+        mockServices.permissions(),
       );
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe(
-      'events: at most 1000 events per request',
+      const app = express()
+        .use(errorEventsRouter({ events, authorizer, catalog, eventsService }))
+        .use(mockErrorHandler());
+      return { knex, app, issues, getEntityByRef, eventsService };
+    }
+
+    it('saves one event and returns its id and issue', async () => {
+      const { app, eventsService, issues } = await setup();
+      const res = await request(app)
+        .post('/events')
+        .send(errorEvent({ event_id: 'ABCDEF01-2345-6789-abcd-ef0123456789' }));
+      expect(res.status).toBe(201);
+      expect(res.body.items).toEqual([
+        {
+          eventId: 'abcdef0123456789abcdef0123456789',
+          type: 'error',
+          issueId: expect.any(String),
+          outcome: 'accepted',
+        },
+      ]);
+      const issue = await issues.get(res.body.items[0].issueId);
+      expect(issue).toMatchObject({
+        shortId: 'PAYMENTS-API-1',
+        title: 'RangeError: Invalid amount -1',
+        culprit: 'pay in charge',
+      });
+      expect(eventsService.publish).toHaveBeenCalledWith({
+        topic: EVENT_SAVED_TOPIC,
+        eventPayload: {
+          entityRef: ENTITY,
+          eventId: 'abcdef0123456789abcdef0123456789',
+          type: 'error',
+          issueId: issue!.id,
+        },
+      });
+    });
+
+    it('saves a batch, looking each entity up once, and reports duplicates', async () => {
+      const { app, getEntityByRef, eventsService } = await setup();
+      const body = [
+        errorEvent({ event_id: '1'.repeat(32) }),
+        errorEvent({ event_id: '1'.repeat(32) }),
+        errorEvent({
+          entityRef: 'component:checkout',
+          message: 'Order 1234 failed',
+          exception: undefined,
+        }),
+        {
+          entityRef: ENTITY,
+          type: 'transaction',
+          transaction: '/pay',
+          start_timestamp: '2026-11-20T10:00:00Z',
+          timestamp: '2026-11-20T10:00:01.5Z',
+          spans: [{ op: 'db', description: "select 1 from t where a = 'x'" }],
+        },
+      ];
+      const res = await request(app).post('/events').send(body);
+      expect(res.status).toBe(201);
+      expect(res.body.items.map((i: any) => [i.type, i.outcome])).toEqual([
+        ['error', 'accepted'],
+        ['error', 'duplicate'],
+        ['error', 'accepted'],
+        ['transaction', 'accepted'],
+      ]);
+      expect(res.body.items[3].issueId).toBeUndefined();
+      expect(getEntityByRef).toHaveBeenCalledTimes(2);
+      expect(eventsService.publish).toHaveBeenCalledTimes(3);
+
+      const stats = await request(app)
+        .get('/events/stats')
+        .query({ entityRef: 'Component:default/Payments-API' });
+      expect(stats.status).toBe(200);
+      expect(stats.body).toEqual({ accepted: 2, invalid: 0, duplicate: 1 });
+    });
+
+    it('rejects a batch with one invalid event, naming the field, and stores nothing', async () => {
+      const { app, knex } = await setup();
+      const before = await rowCounts(knex);
+      const res = await request(app)
+        .post('/events')
+        .send([
+          errorEvent(),
+          errorEvent(),
+          errorEvent(),
+          errorEvent({ level: 'loud' }),
+        ]);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /^events\[3\]\.level: expected one of fatal, error/,
+      );
+      expect(await rowCounts(knex)).toEqual(before);
+      // The whole request was dropped, so every one of its events counts as invalid.
+      const stats = await request(app)
+        .get('/events/stats')
+        .query({ entityRef: ENTITY });
+      expect(stats.body).toEqual({ accepted: 0, invalid: 4, duplicate: 0 });
+    });
+
+    it.each([
+      [
+        { ...errorEvent(), timestamp: 'yesterday' },
+        'event.timestamp: expected an ISO 8601 date or epoch seconds',
+      ],
+      [
+        { ...errorEvent(), event_id: 'nope' },
+        'event.event_id: expected 32 hex digits or a UUID',
+      ],
+      [
+        { ...errorEvent(), tags: { 'a b': 'x' } },
+        'event.tags[0][0]: tag keys cannot contain whitespace',
+      ],
+      [
+        { ...errorEvent(), user: { ip_address: 'here' } },
+        'event.user.ip_address: not an IP address',
+      ],
+      [
+        errorEvent({
+          exception: {
+            values: [{ type: 'E', stacktrace: { frames: [{ lineno: 'x' }] } }],
+          },
+        }),
+        'event.exception.values[0].stacktrace.frames[0].lineno',
+      ],
+      [
+        { entityRef: ENTITY, type: 'transaction', transaction: 't' },
+        'event.start_timestamp: required for a transaction',
+      ],
+      [{ message: 'x' }, 'event.entityRef: Required'],
+      [['just text'], 'events[0]: expected an event object'],
+      [[], 'events: expected at least one event'],
+    ])('rejects %j', async (body, message) => {
+      const { app, knex } = await setup();
+      const res = await request(app)
+        .post('/events')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+      expect((await rowCounts(knex)).events).toBe(0);
+    });
+
+    it('rejects an event for an entity that is not in the catalog', async () => {
+      const { app, knex } = await setup();
+      const res = await request(app)
+        .post('/events')
+        .send([
+          errorEvent(),
+          errorEvent({ entityRef: 'component:default/ghost' }),
+        ]);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'events[1].entityRef: no catalog entity component:default/ghost',
+      );
+      expect(await rowCounts(knex)).toEqual(
+        Object.fromEntries(TABLES.map(t => [t, 0])),
+      );
+    });
+
+    it('rejects more than 1000 events', async () => {
+      const { app } = await setup();
+      const res = await request(app)
+        .post('/events')
+        .send(
+          Array.from({ length: 1001 }, () => ({
+            entityRef: ENTITY,
+            message: 'm',
+          })),
+        );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'events: at most 1000 events per request',
+      );
+    });
+
+    it.each([
+      ['just past the limit', MAX_JSON_DEPTH + 1],
+      ['far past it', 200_000],
+    ])(
+      'rejects JSON nested %s with a 400 and stores nothing',
+      async (_name, depth) => {
+        const { app, knex } = await setup();
+        // The event is level 1, contexts 2, then `depth - 2` nested objects: `depth` levels in all.
+        const nested = `${'{"a":'.repeat(depth - 2)}1${'}'.repeat(depth - 2)}`;
+        const body = `{"entityRef":"${ENTITY}","message":"m","contexts":{"x":${nested}}}`;
+        const res = await request(app)
+          .post('/events')
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(
+          `nests deeper than ${MAX_JSON_DEPTH} levels`,
+        );
+        expect(await rowCounts(knex)).toEqual(
+          Object.fromEntries(TABLES.map(t => [t, 0])),
+        );
+      },
     );
-  });
 
-  it('requires credentials', async () => {
-    const { app } = await setup();
-    const res = await request(app)
-      .post('/events')
-      .set('Authorization', mockCredentials.none.header())
-      .send(errorEvent());
-    expect(res.status).toBe(401);
-    const stats = await request(app)
-      .get('/events/stats')
-      .query({ entityRef: ENTITY })
-      .set('Authorization', mockCredentials.none.header());
-    expect(stats.status).toBe(401);
-  });
+    it('accepts JSON nested up to the limit', async () => {
+      const { app } = await setup();
+      const nested = `${'{"a":'.repeat(MAX_JSON_DEPTH - 2)}1${'}'.repeat(
+        MAX_JSON_DEPTH - 2,
+      )}`;
+      const res = await request(app)
+        .post('/events')
+        .set('Content-Type', 'application/json')
+        .send(
+          `{"entityRef":"${ENTITY}","message":"m","contexts":{"x":${nested}}}`,
+        );
+      expect(res.status).toBe(201);
+    });
 
-  it('requires entityRef for stats', async () => {
-    const { app } = await setup();
-    const res = await request(app).get('/events/stats');
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('entityRef');
-  });
-});
+    it('answers a body that is not JSON with a 400, and one over 10 MB with a 413', async () => {
+      const { app } = await setup();
+      const broken = await request(app)
+        .post('/events')
+        .set('Content-Type', 'application/json')
+        .send('{"entityRef": ');
+      expect(broken.status).toBe(400);
+      const huge = await request(app)
+        .post('/events')
+        .set('Content-Type', 'application/json')
+        .send(`[${'"x",'.repeat(2_700_000)}"x"]`);
+      expect(huge.status).toBe(413);
+    });
+
+    it('requires credentials', async () => {
+      const { app } = await setup();
+      const res = await request(app)
+        .post('/events')
+        .set('Authorization', mockCredentials.none.header())
+        .send(errorEvent());
+      expect(res.status).toBe(401);
+      const stats = await request(app)
+        .get('/events/stats')
+        .query({ entityRef: ENTITY })
+        .set('Authorization', mockCredentials.none.header());
+      expect(stats.status).toBe(401);
+    });
+
+    it('requires entityRef for stats', async () => {
+      const { app } = await setup();
+      const res = await request(app).get('/events/stats');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('entityRef');
+    });
+  },
+);

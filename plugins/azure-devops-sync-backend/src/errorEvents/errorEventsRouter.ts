@@ -6,10 +6,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { EventStore } from './ErrorEventStore';
-import { canonicalEntityRef, normalizeEventBody } from './parseErrorEvents';
+import { assertJsonDepth } from '../router/jsonDepth';
 import { RouteAuthorizer } from '../router/permissions';
 import { parseInput } from '../router/validation';
+import type { ErrorEventIngestor } from './ErrorEventIngestor';
+import { canonicalEntityRef } from './canonicalEntityRef';
+import { parseErrorEventBody } from './parseErrorEvents';
 
 /** Topic published for every accepted event. */
 export const EVENT_SAVED_TOPIC = 'azure-devops-sync.event-saved';
@@ -18,8 +20,9 @@ export const EVENT_SAVED_TOPIC = 'azure-devops-sync.event-saved';
 const BODY_LIMIT = '10mb';
 const CATALOG_CONCURRENCY = 8;
 
-export interface EventsRouterOptions {
-  events: EventStore;
+export interface ErrorEventsRouterOptions {
+  /** Saving (with regressions), invalid counts and stats: {@link ErrorEventIngestor}. */
+  events: Pick<ErrorEventIngestor, 'save' | 'recordInvalid' | 'stats'>;
   authorizer: RouteAuthorizer;
   catalog: CatalogService;
   eventsService?: EventsService;
@@ -48,93 +51,116 @@ function entityLookup(
   };
 }
 
+const parseJson = express.json({ limit: BODY_LIMIT });
+
+/**
+ * The JSON body, or a 400: too deeply nested (recursive code further on would overflow its
+ * stack, a 500), or anything the parser itself throws that is not already a 4xx (e.g. 413).
+ */
+const parseJsonBody: express.RequestHandler = (req, res, next) => {
+  parseJson(req, res, (error?: unknown) => {
+    if (error) {
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        next(error);
+      } else {
+        next(new InputError(`The body is not valid JSON: ${String(error)}`));
+      }
+      return;
+    }
+    try {
+      assertJsonDepth(req.body);
+    } catch (depthError) {
+      next(depthError);
+      return;
+    }
+    next();
+  });
+};
+
 /**
  * `POST /events` (one Sentry-style event or an array of them, each with `entityRef`) and
  * `GET /events/stats`. Mount it before any JSON parser with a smaller limit.
  */
-export function eventsRouter(options: EventsRouterOptions): express.Router {
+export function errorEventsRouter(
+  options: ErrorEventsRouterOptions,
+): express.Router {
   const { events, authorizer, catalog, eventsService } = options;
   const router = Router();
 
-  router.post(
-    '/events',
-    express.json({ limit: BODY_LIMIT }),
-    async (req, res) => {
-      const credentials = await authorizer.credentials(req);
-      const {
-        events: normalized,
-        positions,
-        errors,
-      } = normalizeEventBody(req.body);
+  router.post('/events', parseJsonBody, async (req, res) => {
+    const credentials = await authorizer.credentials(req);
+    const {
+      events: normalized,
+      positions,
+      errors,
+    } = parseErrorEventBody(req.body);
 
-      // Every event is checked before anything is stored, and only known entities count.
-      const exists = entityLookup(catalog, credentials);
-      const refs = new Set<string>(normalized.map(e => e.entityRef));
-      for (const error of errors)
-        if (error.entityRef) refs.add(error.entityRef);
-      const known = new Map<string, boolean>();
+    // Every event is checked before anything is stored, and only known entities count.
+    const exists = entityLookup(catalog, credentials);
+    const refs = new Set<string>(normalized.map(e => e.entityRef));
+    for (const error of errors) if (error.entityRef) refs.add(error.entityRef);
+    const known = new Map<string, boolean>();
+    await Promise.all(
+      [...refs].map(async ref => known.set(ref, await exists(ref))),
+    );
+    const label = Array.isArray(req.body) ? 'events' : 'event';
+    normalized.forEach((event, i) => {
+      if (known.get(event.entityRef)) return;
+      const index = positions[i];
+      errors.push({
+        index,
+        message: `${
+          label === 'events' ? `events[${index}]` : label
+        }.entityRef: no catalog entity ${event.entityRef}`,
+      });
+    });
+    errors.sort((a, b) => a.index - b.index);
+
+    if (errors.length > 0) {
+      const invalid = new Map<string, number>();
+      const count = (ref: string) =>
+        invalid.set(ref, (invalid.get(ref) ?? 0) + 1);
+      for (const error of errors) {
+        if (error.entityRef && known.get(error.entityRef))
+          count(error.entityRef);
+      }
+      // The valid events of a rejected request are not stored either.
+      for (const event of normalized) {
+        if (known.get(event.entityRef)) count(event.entityRef);
+      }
+      await events.recordInvalid(invalid);
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+      throw new InputError(`${errors[0].message}${more}`);
+    }
+
+    const saved = await events.save(normalized);
+    if (eventsService) {
       await Promise.all(
-        [...refs].map(async ref => known.set(ref, await exists(ref))),
+        saved
+          .filter(s => s.outcome === 'accepted')
+          .map(s =>
+            eventsService.publish({
+              topic: EVENT_SAVED_TOPIC,
+              eventPayload: {
+                entityRef: s.entityRef,
+                eventId: s.eventId,
+                type: s.type,
+                issueId: s.issueId,
+              },
+            }),
+          ),
       );
-      const label = Array.isArray(req.body) ? 'events' : 'event';
-      normalized.forEach((event, i) => {
-        if (known.get(event.entityRef)) return;
-        const index = positions[i];
-        errors.push({
-          index,
-          message: `${
-            label === 'events' ? `events[${index}]` : label
-          }.entityRef: no catalog entity ${event.entityRef}`,
-        });
-      });
-      errors.sort((a, b) => a.index - b.index);
-
-      if (errors.length > 0) {
-        const invalid = new Map<string, number>();
-        const count = (ref: string) =>
-          invalid.set(ref, (invalid.get(ref) ?? 0) + 1);
-        for (const error of errors) {
-          if (error.entityRef && known.get(error.entityRef))
-            count(error.entityRef);
-        }
-        // The valid events of a rejected request are not stored either.
-        for (const event of normalized) {
-          if (known.get(event.entityRef)) count(event.entityRef);
-        }
-        await events.recordInvalid(invalid);
-        const more =
-          errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-        throw new InputError(`${errors[0].message}${more}`);
-      }
-
-      const saved = await events.save(normalized);
-      if (eventsService) {
-        await Promise.all(
-          saved
-            .filter(s => s.outcome === 'accepted')
-            .map(s =>
-              eventsService.publish({
-                topic: EVENT_SAVED_TOPIC,
-                eventPayload: {
-                  entityRef: s.entityRef,
-                  eventId: s.eventId,
-                  type: s.type,
-                  issueId: s.issueId,
-                },
-              }),
-            ),
-        );
-      }
-      res.status(201).json({
-        items: saved.map(s => ({
-          eventId: s.eventId,
-          type: s.type,
-          ...(s.issueId ? { issueId: s.issueId } : {}),
-          outcome: s.outcome,
-        })),
-      });
-    },
-  );
+    }
+    res.status(201).json({
+      items: saved.map(s => ({
+        eventId: s.eventId,
+        type: s.type,
+        ...(s.issueId ? { issueId: s.issueId } : {}),
+        outcome: s.outcome,
+      })),
+    });
+  });
 
   router.get('/events/stats', async (req, res) => {
     await authorizer.credentials(req);
