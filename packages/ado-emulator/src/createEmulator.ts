@@ -15,6 +15,7 @@ import { workItemsRoutes } from './routes/workItems';
 import { workItemTypesRoutes } from './routes/workItemTypes';
 import { demoSeed } from './seed/demoSeed';
 import { EmulatorState } from './state/EmulatorState';
+import { loadSeed } from './state/loadSeed';
 import { Urls } from './state/urls';
 import { EmulatorSeed } from './types';
 import { AdoError, sendAdoError } from './util/errors';
@@ -59,7 +60,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const initialSeed = clone(options.seed ?? demoSeed);
   let publicUrl = options.publicUrl ?? 'http://localhost:7008';
   const urls = new Urls(() => publicUrl);
-  const state = new EmulatorState(urls, clone(initialSeed));
+  const state = new EmulatorState(urls);
+  loadSeed(state, clone(initialSeed));
   const dispatcher = new DeliveryDispatcher(state, {
     retryDelaysMs: options.deliveryRetryDelaysMs ?? [200, 500, 1000, 2000],
     maxConsecutiveFailures: options.maxConsecutiveDeliveryFailures ?? 3,

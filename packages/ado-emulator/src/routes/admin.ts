@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { RouteContext } from '../context';
 import { renderSubscription } from './hooks';
 import { EmulatorSeed } from '../types';
+import { loadSeed } from '../state/loadSeed';
 import { Organization, SubscriptionStatus } from '../state/model';
 import {
   createWorkItem,
@@ -70,7 +71,7 @@ export function adminRoutes(
   router.post('/reset', (req, res) => {
     const seed: EmulatorSeed = req.body?.seed ?? options.initialSeed();
     dispatcher.reset();
-    state.load(seed);
+    loadSeed(state, seed);
     knobs.reset();
     knobs.resetStats();
     res.json({

@@ -9,7 +9,6 @@ import {
   WorkItem,
 } from './model';
 import { Urls } from './urls';
-import { seedWorkItems } from './seedWorkItems';
 
 /** Who a credential belongs to and which orgs it opens. */
 export interface Credential {
@@ -41,12 +40,15 @@ export class EmulatorState {
   graphPageSize = 100;
   private listeners: ChangeListener[] = [];
 
-  constructor(readonly urls: Urls, seed: EmulatorSeed) {
-    this.load(seed);
-  }
+  /** An empty state: `loadSeed` fills it. */
+  constructor(readonly urls: Urls) {}
 
-  /** Replaces all data with the seed's (subscriptions included). */
-  load(seed: EmulatorSeed): void {
+  /**
+   * Replaces all data with the seed's users, credentials, organizations and projects; every
+   * organization starts with no work items and no subscriptions (`loadSeed` adds the seed's
+   * work items).
+   */
+  loadDirectory(seed: EmulatorSeed): void {
     this.orgs.clear();
     this.identities.clear();
     this.pats.clear();
@@ -123,7 +125,6 @@ export class EmulatorState {
         });
       }
       this.orgs.set(o.name.toLowerCase(), org);
-      seedWorkItems(this, org, o.workItems ?? []);
     }
   }
 

@@ -1,10 +1,22 @@
-import { SeedWorkItem } from '../types';
-import type { EmulatorState } from './EmulatorState';
+import { EmulatorSeed, SeedWorkItem } from '../types';
+import { EmulatorState } from './EmulatorState';
 import { Organization } from './model';
 import { createWorkItem, PatchOp, updateWorkItem } from './workItems';
 
+/**
+ * Replaces all of the state's data with the seed's: its directory (users, credentials,
+ * organizations, projects), then its work items, created through the same code as the REST
+ * API's. Seeding sits above both the state and the work item rules, so neither imports it.
+ */
+export function loadSeed(state: EmulatorState, seed: EmulatorSeed): void {
+  state.loadDirectory(seed);
+  for (const o of seed.organizations) {
+    seedWorkItems(state, state.org(o.name)!, o.workItems ?? []);
+  }
+}
+
 /** Creates the seed's work items without notifying service hooks. */
-export function seedWorkItems(
+function seedWorkItems(
   state: EmulatorState,
   org: Organization,
   items: SeedWorkItem[],
