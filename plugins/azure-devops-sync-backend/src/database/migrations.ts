@@ -3,7 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { tuneSqliteConnections } from './sqliteConnections';
+import { tuneSqliteConnections } from './sqliteTuning';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-azure-devops-sync-backend',
@@ -19,14 +19,10 @@ export async function getMigratedClient(
   database: DatabaseService,
 ): Promise<Knex> {
   const client = await database.getClient();
-  if (String(client.client.config.client).includes('sqlite')) {
-    // WAL: readers do not block the webhook's writes, and (with synchronous = NORMAL, set per
-    // connection in tuneSqliteConnections) a commit waits for no fsync.
-    await client.raw('PRAGMA journal_mode = WAL').catch(() => undefined);
-  }
+  // SQLite: WAL mode and synchronous = NORMAL on every connection (nothing on PostgreSQL).
+  await tuneSqliteConnections(client);
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });
   }
-  await tuneSqliteConnections(client);
   return client;
 }
