@@ -6,7 +6,6 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { azureDevOpsSyncPermissions } from '@internal/plugin-azure-devops-sync-common';
 import { createStores } from './database/createStores';
-import { startWalCheckpointer } from './database/walCheckpointer';
 import { createRouter } from './router/createRouter';
 import { RouteAuthorizer } from './router/permissions';
 import { createSyncServices } from './wiring/createSyncServices';
@@ -40,7 +39,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         events: eventsServiceRef,
       },
       async init(deps) {
-        const { config, logger, httpRouter } = deps;
+        const { config, httpRouter } = deps;
         const settings = readPluginSettings(config);
         const stores = await createStores({
           database: deps.database,
@@ -48,9 +47,6 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
             'azureDevOpsSync.database.preparedStatements',
           ),
         });
-        const checkpointer = await startWalCheckpointer(stores.knex, message =>
-          logger.warn(`SQLite WAL checkpoint failed: ${message}`),
-        );
         const services = createSyncServices({ ...deps, settings, stores });
         const { queues } = services;
         await subscribeToAzureModule({
@@ -80,7 +76,6 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         await scheduleSyncTasks({ ...deps, ...services, settings });
         deps.lifecycle.addShutdownHook(async () => {
           await queues.stop();
-          await checkpointer?.stop();
         });
       },
     });
