@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { canonicalEntityRef } from './canonicalEntityRef';
 import { truncate } from './grouping';
 
@@ -36,6 +36,59 @@ const optionalCut = (max: number) =>
     .nullish()
     .transform(s => (s ? truncate(s, max) : undefined));
 
+function receivedType(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'array';
+  if (typeof input === 'number' && Number.isNaN(input)) return 'nan';
+  return typeof input;
+}
+
+const V3_TYPE_NAMES: Record<string, string> = {
+  tuple: 'array',
+  record: 'object',
+};
+
+/**
+ * Messages for issues the schema gives no message of its own, worded as they have always been
+ * (`Required`, `Expected string, received number`, `Array must contain at most 25 element(s)`),
+ * since clients see them in 400 answers.
+ */
+export const errorEventMessages: z.core.$ZodErrorMap = issue => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'Required';
+      return `Expected ${
+        V3_TYPE_NAMES[issue.expected] ?? issue.expected
+      }, received ${receivedType(issue.input)}`;
+    case 'invalid_union':
+      return 'Invalid input';
+    case 'invalid_value': {
+      const expected = issue.values.map(v => `'${String(v)}'`).join(' | ');
+      return typeof issue.input === 'string'
+        ? `Invalid enum value. Expected ${expected}, received '${issue.input}'`
+        : `Expected ${expected}, received ${receivedType(issue.input)}`;
+    }
+    case 'too_small':
+    case 'too_big': {
+      const what =
+        issue.origin === 'string'
+          ? 'character(s)'
+          : issue.origin === 'array'
+          ? 'element(s)'
+          : undefined;
+      if (!what) return undefined;
+      const noun = issue.origin === 'string' ? 'String' : 'Array';
+      const bound =
+        issue.code === 'too_small'
+          ? `at least ${issue.minimum}`
+          : `at most ${issue.maximum}`;
+      return `${noun} must contain ${bound} ${what}`;
+    }
+    default:
+      return undefined;
+  }
+};
+
 /** Epoch milliseconds from ISO 8601 or epoch seconds (number or numeric string); NaN if invalid. */
 export function readTimestamp(value: unknown): number {
   let ms: number;
@@ -65,7 +118,7 @@ const timestampSchema = z
   .transform((value, ctx) => {
     const ms = readTimestamp(value);
     if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: TIMESTAMP_MESSAGE });
+      ctx.addIssue({ code: 'custom', message: TIMESTAMP_MESSAGE });
       return z.NEVER;
     }
     return ms;
@@ -80,7 +133,7 @@ const eventIdSchema = z.string().transform((value, ctx) => {
     return text.replace(/-/g, '');
   }
   ctx.addIssue({
-    code: z.ZodIssueCode.custom,
+    code: 'custom',
     message: 'expected 32 hex digits or a UUID',
   });
   return z.NEVER;
@@ -95,7 +148,7 @@ const entityRefSchema = z
       return canonicalEntityRef(value);
     } catch (e) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         message: `not an entity ref (${(e as Error).message})`,
       });
       return z.NEVER;
@@ -112,7 +165,7 @@ const levelSchema = z
   })
   .pipe(
     z.enum(LEVELS, {
-      errorMap: () => ({ message: `expected one of ${LEVELS.join(', ')}` }),
+      error: `expected one of ${LEVELS.join(', ')}`,
     }),
   );
 
@@ -125,7 +178,7 @@ const optionalString = z.string().nullish();
 
 const COUNT_MESSAGE = 'expected a non-negative integer';
 const countSchema = z
-  .number({ invalid_type_error: COUNT_MESSAGE })
+  .number({ error: COUNT_MESSAGE })
   .int(COUNT_MESSAGE)
   .min(0, COUNT_MESSAGE)
   .nullish();
@@ -141,9 +194,9 @@ const frameSchema = z.object(
     function: optionalString,
     lineno: countSchema,
     colno: countSchema,
-    in_app: z.boolean({ invalid_type_error: 'Expected boolean' }).nullish(),
+    in_app: z.boolean({ error: 'Expected boolean' }).nullish(),
   },
-  { invalid_type_error: 'expected an object' },
+  { error: 'expected an object' },
 );
 export type RawFrame = z.infer<typeof frameSchema>;
 
@@ -155,7 +208,7 @@ const framesSchema = z.array(frameSchema).superRefine((frames, ctx) => {
       typeof frame.abs_path !== 'string'
     ) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         path: [i, 'abs_path'],
         message: `Expected string, received ${typeof frame.abs_path}`,
       });
@@ -190,15 +243,22 @@ const tagsSchema = z.preprocess(
       ? Object.entries(v as Record<string, unknown>)
       : v,
   z.array(
-    z.tuple([
-      z
-        .string()
-        .trim()
-        .min(1)
-        .max(EVENT_LIMITS.tagKey)
-        .regex(/^[^\s]+$/, 'tag keys cannot contain whitespace'),
-      tagValueSchema,
-    ]),
+    // The pair's length is checked before its items (a one-item pair says so).
+    z
+      .array(z.unknown())
+      .min(2)
+      .max(2)
+      .pipe(
+        z.tuple([
+          z
+            .string()
+            .trim()
+            .min(1)
+            .max(EVENT_LIMITS.tagKey)
+            .regex(/^[^\s]+$/, 'tag keys cannot contain whitespace'),
+          tagValueSchema,
+        ]),
+      ),
   ),
 );
 
@@ -238,7 +298,7 @@ const userSchema = z.object({
       if (!v || v === '{{auto}}') return undefined;
       if (isIP(v.trim()) === 0) {
         ctx.addIssue({
-          code: z.ZodIssueCode.custom,
+          code: 'custom',
           message: 'not an IP address',
         });
         return z.NEVER;
@@ -257,7 +317,7 @@ const spanSchema = z.object(
     start_timestamp: z.unknown(),
     timestamp: z.unknown(),
   },
-  { invalid_type_error: 'expected an object' },
+  { error: 'expected an object' },
 );
 export type RawSpan = z.infer<typeof spanSchema>;
 
@@ -271,7 +331,7 @@ const spansSchema = z
         if (value === undefined || value === null) continue;
         if (Number.isNaN(readTimestamp(value))) {
           ctx.addIssue({
-            code: z.ZodIssueCode.custom,
+            code: 'custom',
             path: [i, field],
             message: TIMESTAMP_MESSAGE,
           });
@@ -285,7 +345,7 @@ const contextsSchema = z
   .superRefine((value, ctx) => {
     if (JSON.stringify(value).length > EVENT_LIMITS.contextsJson) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         message: `larger than ${EVENT_LIMITS.contextsJson} bytes`,
       });
     }
@@ -334,14 +394,14 @@ export const rawEventSchema = z
     if (event.type !== 'transaction') return;
     if (!event.transaction) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         path: ['transaction'],
         message: 'required for a transaction',
       });
     }
     if (event.start_timestamp === null || event.start_timestamp === undefined) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         path: ['start_timestamp'],
         message: 'required for a transaction',
       });
@@ -351,7 +411,7 @@ export const rawEventSchema = z
       event.timestamp < event.start_timestamp
     ) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         path: ['timestamp'],
         message: 'earlier than start_timestamp',
       });

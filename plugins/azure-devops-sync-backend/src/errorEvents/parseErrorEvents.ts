@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  errorEventMessages,
   EVENT_LIMITS,
   MAX_FUTURE_MS,
   RawEvent,
@@ -60,10 +61,10 @@ function boundFrames<T>(frames: T[]): T[] {
   return [...frames.slice(0, half), ...frames.slice(frames.length - half)];
 }
 
-function formatPath(label: string, path: Array<string | number>): string {
+function formatPath(label: string, path: PropertyKey[]): string {
   let text = label;
   for (const part of path) {
-    text += typeof part === 'number' ? `[${part}]` : `.${part}`;
+    text += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
   }
   return text;
 }
@@ -172,7 +173,9 @@ export function parseErrorEvent(
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { error: `${label}: expected an event object` };
   }
-  const result = rawEventSchema.safeParse(value);
+  const result = rawEventSchema.safeParse(value, {
+    error: errorEventMessages,
+  });
   if (!result.success) {
     const issue = result.error.issues[0];
     const rawRef = (value as { entityRef?: unknown }).entityRef;
