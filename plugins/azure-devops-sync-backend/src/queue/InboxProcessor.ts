@@ -107,8 +107,8 @@ export class InboxProcessor {
 
   private async process(delivery: InboxDelivery): Promise<Result> {
     const inbound = inboundDeliveryOf(delivery);
-    if (!inbound)
-      return { status: 'skipped', outcome: 'No work item id in the delivery' };
+    if (typeof inbound === 'string')
+      return { status: 'skipped', outcome: inbound };
     const state = await this.load(delivery.organizationId, inbound);
     const decision = decideInbound(inbound, state);
     return this.apply(delivery.organizationId, inbound, decision);

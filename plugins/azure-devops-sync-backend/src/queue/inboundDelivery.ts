@@ -1,37 +1,40 @@
+import { parseServiceHook } from '../api/serviceHook';
 import { InboxDelivery } from '../database/InboxStore';
 import { FieldChange, InboundDelivery } from '../sync/decideInbound';
 
 /**
- * A stored delivery in the terms of the inbound rules. `workitem.updated` carries changed fields
- * as {oldValue, newValue}; the other events carry the item's plain field values.
+ * A stored delivery in the terms of the inbound rules, read with the same parser the webhook
+ * used; a message when it cannot be read (a row stored by an older version). `workitem.updated`
+ * carries changed fields as {oldValue, newValue}; the other events the item's plain values.
  */
 export function inboundDeliveryOf(
-  delivery: InboxDelivery,
-): InboundDelivery | undefined {
-  if (delivery.workItemId === null) return undefined;
-  const resource = delivery.payload?.resource ?? {};
-  const fields: Record<string, unknown> =
-    resource.fields && typeof resource.fields === 'object'
-      ? resource.fields
-      : {};
-  const changes: Record<string, FieldChange> =
-    delivery.eventType === 'workitem.updated'
-      ? (fields as Record<string, FieldChange>)
-      : Object.fromEntries(
-          Object.entries(fields).map(([k, v]) => [k, { newValue: v }]),
-        );
-  const snapshot =
-    resource.revision?.fields && typeof resource.revision.fields === 'object'
-      ? (resource.revision.fields as Record<string, unknown>)
-      : undefined;
-  const projectId = delivery.payload?.resourceContainers?.project?.id;
-  return {
+  stored: InboxDelivery,
+): InboundDelivery | string {
+  const parsed = parseServiceHook(stored.payload);
+  if (!parsed.ok)
+    return `The stored delivery cannot be read: ${parsed.message}`;
+  if (parsed.ignored) {
+    return `Event type ${parsed.envelope.eventType} is not synced`;
+  }
+  const { delivery } = parsed;
+  const common = {
     eventType: delivery.eventType,
     workItemId: delivery.workItemId,
-    revision: delivery.revision ?? 0,
-    changes,
-    snapshot,
-    revisedBy: resource.revisedBy,
-    projectId: typeof projectId === 'string' ? projectId : undefined,
+    revision: delivery.revision,
+    projectId: delivery.projectId,
   };
+  if (delivery.eventType === 'workitem.updated') {
+    const { resource } = delivery.payload;
+    return {
+      ...common,
+      changes: resource.fields ?? {},
+      snapshot: resource.revision?.fields,
+      revisedBy: resource.revisedBy ?? undefined,
+    };
+  }
+  const { resource } = delivery.payload;
+  const changes: Record<string, FieldChange> = Object.fromEntries(
+    Object.entries(resource.fields ?? {}).map(([k, v]) => [k, { newValue: v }]),
+  );
+  return { ...common, changes, revisedBy: resource.revisedBy };
 }
