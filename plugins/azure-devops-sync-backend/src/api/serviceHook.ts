@@ -143,11 +143,18 @@ export interface WorkItemEventDelivery extends DeliveryKey {
 }
 
 /** A parsed delivery; `payload` is the body with every key kept. */
-export type ServiceHookDelivery = WorkItemUpdatedDelivery | WorkItemEventDelivery;
+export type ServiceHookDelivery =
+  | WorkItemUpdatedDelivery
+  | WorkItemEventDelivery;
 
 export type ServiceHookParseResult =
-  | { ok: true; ignored: false; delivery: ServiceHookDelivery }
-  /** An event type the plugin does not act on. */
+  | {
+      ok: true;
+      ignored: false;
+      envelope: ServiceHookEnvelope;
+      delivery: ServiceHookDelivery;
+    }
+  /** An event type the caller does not act on. */
   | { ok: true; ignored: true; envelope: ServiceHookEnvelope }
   /**
    * `message` names the field. `envelope` is set when only the resource is wrong, so a caller
@@ -155,17 +162,24 @@ export type ServiceHookParseResult =
    */
   | { ok: false; message: string; envelope?: ServiceHookEnvelope };
 
-const HANDLED = new Set<string>(SERVICE_HOOK_EVENT_TYPES);
-
-/** Parses a delivery body (already JSON-parsed). Never throws for any JSON value. */
-export function parseServiceHook(body: unknown): ServiceHookParseResult {
+/**
+ * Parses a delivery body (already JSON-parsed). Never throws for any JSON value.
+ * `eventTypes` narrows the event types to read (default: all of SERVICE_HOOK_EVENT_TYPES);
+ * other types come back `ignored`, with only their envelope checked.
+ */
+export function parseServiceHook(
+  body: unknown,
+  options: { eventTypes?: readonly ServiceHookEventType[] } = {},
+): ServiceHookParseResult {
+  const handled: readonly string[] =
+    options.eventTypes ?? SERVICE_HOOK_EVENT_TYPES;
   const head = envelopeSchema.safeParse(body);
   if (!head.success) return { ok: false, message: zodMessage(head.error) };
   const envelope: ServiceHookEnvelope = {
     eventType: head.data.eventType,
     collectionId: head.data.resourceContainers.collection.id,
   };
-  if (!HANDLED.has(envelope.eventType)) {
+  if (!handled.includes(envelope.eventType)) {
     return { ok: true, ignored: true, envelope };
   }
 
@@ -190,6 +204,7 @@ export function parseServiceHook(body: unknown): ServiceHookParseResult {
     return {
       ok: true,
       ignored: false,
+      envelope,
       delivery: {
         ...envelope,
         eventType: 'workitem.updated',
@@ -217,6 +232,7 @@ export function parseServiceHook(body: unknown): ServiceHookParseResult {
   return {
     ok: true,
     ignored: false,
+    envelope,
     delivery: {
       ...envelope,
       eventType: payload.eventType,

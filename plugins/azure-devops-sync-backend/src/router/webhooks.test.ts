@@ -21,9 +21,8 @@ describe.each(databases.eachSupportedId())('webhook route (%s)', databaseId => {
   async function setup() {
     const state = fakeAdoState({ projects: 1 });
     msw.use(...fakeAdoHandlers(state));
-    const server = await startPlugin({
-      knex: await databases.init(databaseId),
-    });
+    const knex = await databases.init(databaseId);
+    const server = await startPlugin({ knex });
     const organization = await request(server)
       .post('/api/azure-devops-sync/organizations')
       .set('Authorization', mockCredentials.user.header())
@@ -37,7 +36,15 @@ describe.each(databases.eachSupportedId())('webhook route (%s)', databaseId => {
     // The real capture, re-addressed to our organization.
     const delivery = fixture('hook-workitem-updated.json');
     delivery.resourceContainers.collection.id = ACCOUNT_ID;
-    return { server, secret, delivery, organizationId: organization.body.id };
+    const inboxRows = async () =>
+      Number((await knex('inbox_deliveries').count({ n: '*' }))[0].n);
+    return {
+      server,
+      secret,
+      delivery,
+      organizationId: organization.body.id,
+      inboxRows,
+    };
   }
   const post = (server: any) =>
     request(server)
@@ -108,6 +115,146 @@ describe.each(databases.eachSupportedId())('webhook route (%s)', databaseId => {
       .expect(200);
     expect(skipped.body.items).toHaveLength(30);
     expect(skipped.body.items[0].outcome).toMatch(/No issue is linked/);
+  });
+
+  describe('refuses what can never be stored correctly, once the sender is authenticated', () => {
+    const deep = (depth: number, leaf = '1') =>
+      `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`;
+
+    it.each<[string, (d: any) => void, RegExp]>([
+      ['revision "abc"', d => (d.resource.rev = 'abc'), /resource\.rev/],
+      ['revision -1', d => (d.resource.rev = -1), /resource\.rev/],
+      ['revision 1.5', d => (d.resource.rev = 1.5), /resource\.rev/],
+      ['revision "2" (a string)', d => (d.resource.rev = '2'), /resource\.rev/],
+      [
+        'no revision',
+        d => {
+          delete d.resource.rev;
+          delete d.resource.revision.rev;
+        },
+        /resource\.rev: Required/,
+      ],
+      [
+        'work item id "1e3"',
+        d => (d.resource.workItemId = '1e3'),
+        /resource\.workItemId/,
+      ],
+      [
+        'work item id "12"',
+        d => (d.resource.workItemId = '12'),
+        /resource\.workItemId/,
+      ],
+      [
+        'work item id 2^31',
+        d => (d.resource.workItemId = 2 ** 31),
+        /resource\.workItemId/,
+      ],
+    ])(
+      'workitem.updated with %s → 400, nothing stored',
+      async (_n, mutate, field) => {
+        const { server, secret, delivery, inboxRows } = await setup();
+        mutate(delivery);
+        const res = await post(server)
+          .set('Shared-Secret', secret)
+          .send(delivery);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(field);
+        expect(await inboxRows()).toBe(0);
+        // Without the secret the answer stays a 401: nothing is told past the envelope.
+        expect((await post(server).send(delivery)).status).toBe(401);
+      },
+    );
+
+    it('workitem.commented/deleted need a positive integer revision and id too', async () => {
+      const { server, secret, inboxRows } = await setup();
+      for (const file of [
+        'hook-workitem-commented.json',
+        'hook-workitem-deleted.json',
+      ]) {
+        const bad = fixture(file);
+        bad.resourceContainers.collection.id = ACCOUNT_ID;
+        bad.resource.rev = 'abc';
+        const res = await post(server).set('Shared-Secret', secret).send(bad);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/resource\.rev/);
+        const stringId = fixture(file);
+        stringId.resourceContainers.collection.id = ACCOUNT_ID;
+        stringId.resource.id = '5';
+        const res2 = await post(server)
+          .set('Shared-Secret', secret)
+          .send(stringId);
+        expect(res2.status).toBe(400);
+        expect(res2.body.error.message).toMatch(/resource\.id/);
+      }
+      expect(await inboxRows()).toBe(0);
+      // The published samples themselves are stored.
+      for (const file of [
+        'hook-workitem-commented.json',
+        'hook-workitem-deleted.json',
+      ]) {
+        const good = fixture(file);
+        good.resourceContainers.collection.id = ACCOUNT_ID;
+        const res = await post(server).set('Shared-Secret', secret).send(good);
+        expect(res.status).toBe(200);
+        expect(res.body.status).toBe('accepted');
+      }
+      expect(await inboxRows()).toBe(2);
+    });
+
+    it('acknowledges workitem.restored and workitem.created without storing them', async () => {
+      const { server, secret, inboxRows } = await setup();
+      for (const file of [
+        'hook-workitem-restored.json',
+        'hook-workitem-created.json',
+      ]) {
+        const body = fixture(file);
+        body.resourceContainers.collection.id = ACCOUNT_ID;
+        const res = await post(server).set('Shared-Secret', secret).send(body);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          status: 'ignored',
+          eventType: body.eventType,
+        });
+      }
+      expect(await inboxRows()).toBe(0);
+    });
+
+    it.each([
+      ['100,000 levels as the whole body', () => deep(100_000), 400],
+      ['5,000 levels inside resource.fields', 'fields', 400],
+      ['65 levels inside the revision snapshot', 'snapshot', 400],
+    ])('JSON nested %s → 400, not a 503', async (_n, where) => {
+      const { server, secret, delivery, inboxRows } = await setup();
+      const text = JSON.stringify(delivery);
+      const body =
+        typeof where === 'function'
+          ? where()
+          : where === 'fields'
+          ? text.replace(
+              '"fields":{',
+              `"fields":{"Custom.Deep":${deep(5_000)},`,
+            )
+          : text.replace(
+              '"revision":{',
+              `"revision":{"deep":${deep(65, '{}')},`,
+            );
+      const res = await post(server).set('Shared-Secret', secret).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/nests deeper than|no valid body/);
+      expect(await inboxRows()).toBe(0);
+    });
+
+    it('still stores a delivery nested as deep as real ones get', async () => {
+      const { server, secret, delivery, inboxRows } = await setup();
+      delivery.resource.revision.fields['Custom.Nested'] = JSON.parse(
+        deep(40, '{}'),
+      );
+      const res = await post(server)
+        .set('Shared-Secret', secret)
+        .send(delivery);
+      expect(res.status).toBe(200);
+      expect(await inboxRows()).toBe(1);
+    });
   });
 
   it('refuses bodies over 1 MiB with 413', async () => {

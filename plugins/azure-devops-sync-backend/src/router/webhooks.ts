@@ -5,33 +5,32 @@ import {
 } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { parseServiceHook, ServiceHookEventType } from '../api/serviceHook';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { sharedSecretMatches } from '../sync/sharedSecret';
+import { assertJsonDepth } from './jsonDepth';
 import { OrganizationLookup } from './organizationLookup';
 
-/** Event types this endpoint acts on; everything else is acknowledged and dropped. */
-const HANDLED_EVENT_TYPES = new Set([
+/**
+ * Event types this endpoint stores; everything else is acknowledged and dropped. The parser
+ * also reads `workitem.restored`, which stays acknowledged-only as documented (docs/api.md).
+ */
+const STORED_EVENT_TYPES: ServiceHookEventType[] = [
   'workitem.updated',
   'workitem.commented',
   'workitem.deleted',
-]);
+];
 export const WEBHOOK_BODY_LIMIT = '1mb';
-
-/** The envelope every ADO service hook delivery has; the rest is read per event type. */
-const envelopeSchema = z.object({
-  eventType: z.string().min(1).max(200),
-  resourceContainers: z.object({
-    collection: z.object({ id: z.string().min(1).max(200) }),
-  }),
-});
 
 /**
  * `POST /webhooks/workitem`, the ADO service hook target. Unauthenticated in Backstage terms;
  * authenticated by the organization's shared secret. Keeps the reference's contract: 400 for a
  * body without `eventType`/`resourceContainers.collection.id` or an unknown organization, 401 for
  * a missing or wrong secret, 2xx otherwise. Never 410: ADO disables a hook at once on 410.
+ * Once the sender is authenticated, a work item id or revision that is not an integer
+ * 1..2^31-1 (parseServiceHook) or a body nested too deeply is a 400 as well: such a delivery
+ * can never be stored, so a 503 would only make ADO retry it.
  * The delivery is stored in the inbox before the 2xx and applied after.
  */
 export function webhooksRouter(deps: {
@@ -54,18 +53,14 @@ export function webhooksRouter(deps: {
       } catch {
         throw new InputError('The body is not valid JSON');
       }
-      const envelope = envelopeSchema.safeParse(payload);
-      if (!envelope.success) {
-        const issue = envelope.error.issues[0];
-        throw new InputError(
-          `The delivery has no valid ${issue.path.join('.') || 'body'}: ${
-            issue.message
-          }`,
-        );
+      const parsed = parseServiceHook(payload, {
+        eventTypes: STORED_EVENT_TYPES,
+      });
+      if (!parsed.envelope) {
+        throw new InputError(parsed.ok ? 'No envelope' : parsed.message);
       }
-      const { eventType } = envelope.data;
-      const collectionId = envelope.data.resourceContainers.collection.id;
-      if (!HANDLED_EVENT_TYPES.has(eventType)) {
+      const { eventType, collectionId } = parsed.envelope;
+      if (parsed.ok && parsed.ignored) {
         res.status(200).json({ status: 'ignored', eventType });
         return;
       }
@@ -84,13 +79,12 @@ export function webhooksRouter(deps: {
       if (!sharedSecretMatches(secret, organization.subscription.secret)) {
         throw new AuthenticationError('Missing or wrong Shared-Secret header');
       }
+      // Only now, so an unauthenticated caller learns nothing past the envelope. Too deep a
+      // body could never be stored (JSON.stringify overflows): a 400, not a 503 ADO retries.
+      assertJsonDepth(payload);
+      if (!parsed.ok) throw new InputError(parsed.message);
+      const { workItemId, revision } = parsed.delivery;
 
-      const { workItemId, revision } = deliveryKey(eventType, payload.resource);
-      if (workItemId === null) {
-        throw new InputError(
-          'The delivery has no work item id (resource.workItemId)',
-        );
-      }
       let accepted: { id: string; duplicate: boolean; queued: boolean };
       try {
         // Stored before the 2xx: an acknowledged delivery survives a crash.
@@ -117,35 +111,4 @@ export function webhooksRouter(deps: {
   );
 
   return router;
-}
-
-function toInt(value: unknown): number | null {
-  const n =
-    typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' &&
-    Number.isInteger(n) &&
-    n >= 0 &&
-    n <= 2 ** 31 - 1
-    ? n
-    : null;
-}
-
-/** Work item id and revision: `resource.workItemId`/`rev` on updates, `resource.id`/`rev` otherwise. */
-export function deliveryKey(
-  eventType: string,
-  resource: any,
-): { workItemId: number | null; revision: number | null } {
-  if (!resource || typeof resource !== 'object') {
-    return { workItemId: null, revision: null };
-  }
-  if (eventType === 'workitem.updated') {
-    return {
-      workItemId: toInt(resource.workItemId ?? resource.revision?.id),
-      revision: toInt(resource.rev ?? resource.revision?.rev),
-    };
-  }
-  return {
-    workItemId: toInt(resource.id),
-    revision: toInt(resource.rev ?? resource.fields?.['System.Rev']),
-  };
 }

@@ -1,8 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
+import { parseServiceHook } from '../api/serviceHook';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
-import { deliveryKey } from '../router/webhooks';
 
 /** Topic of `@backstage/plugin-events-backend-module-azure` for work item updates. */
 export const AZURE_MODULE_TOPIC = 'azureDevOps.workitem.updated';
@@ -11,7 +11,8 @@ export const ISSUE_CHANGED_TOPIC = 'azure-devops-sync.issue-changed';
 
 /**
  * Accepts deliveries that reached Backstage through the events backend's Azure module (which
- * checked their secret itself) into the same inbox as our own webhook.
+ * checked their secret itself) into the same inbox as our own webhook, through the same parser:
+ * a delivery our webhook would refuse is not stored from here either.
  */
 export async function subscribeToAzureModule(deps: {
   events: EventsService;
@@ -24,17 +25,24 @@ export async function subscribeToAzureModule(deps: {
     id: 'azure-devops-sync-inbox',
     topics: [AZURE_MODULE_TOPIC],
     onEvent: async ({ eventPayload }) => {
-      const payload = eventPayload as any;
-      const collectionId = payload?.resourceContainers?.collection?.id;
-      const organization =
-        typeof collectionId === 'string'
-          ? await deps.organizations.getByExternalId(collectionId)
-          : undefined;
-      const { workItemId, revision } = deliveryKey(
-        'workitem.updated',
-        payload?.resource,
+      const parsed = parseServiceHook(eventPayload, {
+        eventTypes: ['workitem.updated'],
+      });
+      if (!parsed.ok || parsed.ignored) {
+        deps.logger.warn(
+          `Ignored an ${AZURE_MODULE_TOPIC} event: ${
+            parsed.ok
+              ? `event type ${parsed.envelope.eventType.slice(0, 200)}`
+              : parsed.message
+          }`,
+        );
+        return;
+      }
+      const { delivery } = parsed;
+      const organization = await deps.organizations.getByExternalId(
+        delivery.collectionId,
       );
-      if (!organization || workItemId === null) {
+      if (!organization) {
         deps.logger.debug(
           `Ignored an ${AZURE_MODULE_TOPIC} event for no connected organization`,
         );
@@ -42,10 +50,11 @@ export async function subscribeToAzureModule(deps: {
       }
       await deps.inbox.accept({
         organizationId: organization.id,
-        eventType: 'workitem.updated',
-        workItemId,
-        revision,
-        payload,
+        eventType: delivery.eventType,
+        workItemId: delivery.workItemId,
+        revision: delivery.revision,
+        // The raw body, as the webhook stores it.
+        payload: eventPayload,
       });
       deps.onAccepted();
     },
