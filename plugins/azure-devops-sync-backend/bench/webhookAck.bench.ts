@@ -15,20 +15,26 @@
  *
  * Every load phase stops by itself after its seconds; all traffic goes to 127.0.0.1.
  */
-import type { JsonObject } from '@backstage/types';
 import { createEmulator } from '@internal/ado-emulator';
 import autocannon from 'autocannon';
-import { fork, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import knexFactory, { Knex } from 'knex';
 import { AdoClient } from '../src/api/AdoClient';
-import { localBackendConfig } from '../src/reliability/__testUtils__/backendConfig';
-import { microsecondHistogram, openLoop, OpenLoopResult } from './openLoop';
+import {
+  DbTarget,
+  pgTarget,
+  sqliteTarget,
+  waitApplied,
+} from './benchDatabases';
+import { openLoop, OpenLoopResult } from './openLoop';
+import {
+  backendUsage,
+  freePort,
+  startBackend,
+  stopBackend,
+} from './webhookBackend';
+import { call, delivery } from './webhookDeliveries';
+import { Phase, printPhases } from './webhookReport';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -58,294 +64,6 @@ const PREPARED_STATEMENTS = process.argv.includes('--prepared-statements');
 const ENTITY = 'component:default/payments-api';
 const API = '/api/azure-devops-sync';
 
-// ---------------------------------------------------------------------------------------------
-// Child: the backend.
-
-interface ServeOptions {
-  port: number;
-  emulatorHost: string;
-  token: string;
-  database: JsonObject;
-}
-
-async function serve(options: ServeOptions) {
-  const { createBackend } = await import('@backstage/backend-defaults');
-  const { catalogServiceMock } = await import(
-    '@backstage/plugin-catalog-node/testUtils'
-  );
-  const { rootHttpRouterServiceFactory } = await import(
-    '@backstage/backend-defaults/rootHttpRouter'
-  );
-  const { azureDevOpsSyncPlugin } = await import('../src/plugin');
-  const backend = createBackend();
-  // Server-side time of each request, from its headers being parsed to its answer being handed
-  // to the socket: what the client sees beyond this was spent in the network or in the client.
-  const serverTimes = microsecondHistogram();
-  backend.add(
-    rootHttpRouterServiceFactory({
-      configure: ({ server, applyDefaults }) => {
-        server.on('request', (_req, res) => {
-          const start = performance.now();
-          res.once('finish', () =>
-            serverTimes.recordValue(
-              Math.round((performance.now() - start) * 1000),
-            ),
-          );
-        });
-        applyDefaults();
-      },
-    }),
-  );
-  backend.add(
-    localBackendConfig({
-      ...options,
-      subject: 'webhook-bench',
-      plugin: { database: { preparedStatements: PREPARED_STATEMENTS } },
-    }),
-  );
-  backend.add(
-    catalogServiceMock.factory({
-      entities: [
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Component',
-          metadata: { name: 'payments-api', namespace: 'default' },
-          spec: { type: 'service', lifecycle: 'production', owner: 'team' },
-        },
-      ],
-    }),
-  );
-  backend.add(azureDevOpsSyncPlugin);
-  await backend.start();
-  // The longest the event loop was held up since the last usage report: a stall of the backend
-  // itself, as opposed to the network or the load generator.
-  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-  loopDelay.enable();
-  process.send!({ ready: true });
-  process.on('message', async (message: any) => {
-    if (message?.stop) {
-      await backend.stop();
-      process.exit(0);
-    }
-    if (message?.cpu) {
-      const used = process.cpuUsage();
-      process.send!({
-        cpuMs: (used.user + used.system) / 1000,
-        loopDelayMaxMs: loopDelay.max / 1e6,
-        serverP99Ms: serverTimes.getValueAtPercentile(99) / 1000,
-        ...mainThreadSchedule(),
-      });
-      loopDelay.reset();
-      serverTimes.reset();
-    }
-  });
-}
-
-/**
- * The event loop thread's time on a core and waiting in the run queue for one, in ms (Linux's
- * schedstat). Its busy share is what queues webhook requests; its wait share is the host.
- */
-function mainThreadSchedule(): { mainRunMs?: number; mainWaitMs?: number } {
-  try {
-    const [run, wait] = readFileSync(
-      `/proc/self/task/${process.pid}/schedstat`,
-      'utf8',
-    )
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    return { mainRunMs: run / 1e6, mainWaitMs: wait / 1e6 };
-  } catch {
-    return {};
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parent: the emulator, the load and the checks.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startBackend(options: ServeOptions): Promise<ChildProcess> {
-  const args = ['--serve', JSON.stringify(options)];
-  if (PREPARED_STATEMENTS) args.push('--prepared-statements');
-  const child = fork(__filename, args, {
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-    // WEBHOOK_BENCH_CPU_PROF=<dir> writes a CPU profile of the backend process there.
-    execArgv: process.env.WEBHOOK_BENCH_CPU_PROF
-      ? [
-          ...process.execArgv,
-          '--cpu-prof',
-          `--cpu-prof-dir=${process.env.WEBHOOK_BENCH_CPU_PROF}`,
-        ]
-      : process.execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', code =>
-      reject(new Error(`The backend exited with ${code}`)),
-    );
-    child.once('message', (message: any) => {
-      if (message?.ready) resolve(child);
-    });
-  });
-}
-
-interface BackendUsage {
-  /** CPU time of the whole process so far (user + system, every thread), ms. */
-  cpuMs: number;
-  /** Longest event loop delay since the previous report, ms. */
-  loopDelayMaxMs: number;
-  /** p99 of the server-side time of the requests answered since the previous report, ms. */
-  serverP99Ms: number;
-  mainRunMs?: number;
-  mainWaitMs?: number;
-}
-
-function backendUsage(child: ChildProcess): Promise<BackendUsage> {
-  return new Promise(resolve => {
-    const onMessage = (message: any) => {
-      if (typeof message?.cpuMs !== 'number') return;
-      child.off('message', onMessage);
-      resolve(message);
-    };
-    child.on('message', onMessage);
-    child.send({ cpu: true });
-  });
-}
-
-async function stopBackend(child: ChildProcess) {
-  child.removeAllListeners('exit');
-  const exited = new Promise(resolve => child.once('exit', resolve));
-  child.send({ stop: true });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function call(
-  base: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<any> {
-  const res = await fetch(`${base}${API}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok)
-    throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-/** A `workitem.updated` delivery shaped like ADO's (resourceVersion 1.0). */
-function delivery(
-  collectionId: string,
-  projectId: string,
-  workItemId: number,
-  rev: number,
-): string {
-  const org = 'http://127.0.0.1/fabrikam/';
-  const itemUrl = `${org}${projectId}/_apis/wit/workItems/${workItemId}`;
-  const revisedBy = {
-    displayName: 'Carol',
-    name: 'Carol <carol@example.com>',
-    uniqueName: 'carol@example.com',
-    id: '21354f98-ab06-67d9-b974-5a54d992082e',
-    descriptor: 'aad.MjEzNTRmOTgtYWIwNi03N2Q5LWI5NzQtNWE1NGQ5OTIwODJl',
-  };
-  return JSON.stringify({
-    subscriptionId: '7bf628eb-b3a7-4fb2-ab4d-8b60f2e8cb9b',
-    notificationId: rev,
-    id: `${workItemId}-${rev}-${randomBytes(4).toString('hex')}`,
-    eventType: 'workitem.updated',
-    publisherId: 'tfs',
-    message: null,
-    detailedMessage: null,
-    resource: {
-      id: rev,
-      workItemId,
-      rev,
-      revisedBy,
-      revisedDate: '9999-01-01T00:00:00Z',
-      fields: {
-        'System.Rev': { oldValue: rev - 1, newValue: rev },
-        'System.AuthorizedDate': {
-          oldValue: '2026-11-20T10:00:00Z',
-          newValue: '2026-11-20T10:00:01Z',
-        },
-        'System.RevisedDate': {
-          oldValue: '2026-11-20T10:00:01Z',
-          newValue: '9999-01-01T00:00:00Z',
-        },
-        'System.ChangedDate': {
-          oldValue: '2026-11-20T10:00:00Z',
-          newValue: '2026-11-20T10:00:01Z',
-        },
-        'System.Watermark': { oldValue: rev + 76, newValue: rev + 77 },
-        'System.AssignedTo': {
-          oldValue: 'Dave <dave@example.com>',
-          newValue: 'Carol <carol@example.com>',
-        },
-        'System.Title': {
-          oldValue: 'TypeError: amount is undefined',
-          newValue: `TypeError: amount is undefined (rev ${rev})`,
-        },
-      },
-      _links: {
-        self: { href: `${itemUrl}/updates/${rev}` },
-        workItemUpdates: { href: `${itemUrl}/updates` },
-        parent: { href: itemUrl },
-      },
-      url: `${itemUrl}/updates/${rev}`,
-      revision: {
-        id: workItemId,
-        rev,
-        fields: {
-          'System.AreaPath': 'Payments',
-          'System.TeamProject': 'Payments',
-          'System.IterationPath': 'Payments',
-          'System.WorkItemType': 'Bug',
-          'System.State': 'Approved',
-          'System.Reason': 'Approved',
-          'System.AssignedTo': 'Carol <carol@example.com>',
-          'System.CreatedDate': '2026-11-20T09:00:00Z',
-          'System.CreatedBy': 'Dave <dave@example.com>',
-          'System.ChangedDate': '2026-11-20T10:00:01Z',
-          'System.ChangedBy': 'Carol <carol@example.com>',
-          'System.Title': `TypeError: amount is undefined (rev ${rev})`,
-          'Microsoft.VSTS.Common.Priority': 2,
-          'Microsoft.VSTS.Common.Severity': '3 - Medium',
-          'System.Description':
-            '<p>TypeError: amount is undefined</p><pre><code>at capture (charge.js:10:3)\nat handler (api.js:42:7)</code></pre>',
-        },
-        url: `${itemUrl}/revisions/${rev}`,
-      },
-    },
-    resourceVersion: '1.0',
-    resourceContainers: {
-      collection: { id: collectionId, baseUrl: org },
-      account: { id: collectionId, baseUrl: org },
-      project: { id: projectId, baseUrl: org },
-    },
-    createdDate: new Date().toISOString(),
-  });
-}
-
 /** One load phase: sends `body()` deliveries and reports every answer to `onResponse`. */
 interface Drive {
   /** Bodies to build before the clock starts (more are built on the fly if it sends more). */
@@ -354,125 +72,6 @@ interface Drive {
     body: () => string,
     onResponse: (status: number, text: string) => void,
   ): Promise<OpenLoopResult>;
-}
-
-interface Phase {
-  name: string;
-  sent: number;
-  acked: number;
-  accepted: number;
-  duplicates: number;
-  errors: number;
-  seconds: number;
-  ackPerSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** The open loop's most delayed send (its own stalls, not the backend's); – for autocannon. */
-  sendLateMax?: number;
-  applyAfterLoadMs: number;
-  /** Backend CPU (user + system) per acknowledged request, load and applying included. */
-  cpuMsPerAck: number;
-  /** Share of the load's wall time the backend's event loop thread was on a core. */
-  mainBusyPct: number;
-  /** Share of it that thread was runnable but waiting for a core. */
-  mainWaitPct: number;
-  /** The backend's longest event loop delay during the load, ms. */
-  loopDelayMaxMs: number;
-  /** p99 of the time the backend itself took per request during the load, ms. */
-  serverP99Ms: number;
-}
-
-interface DbTarget {
-  name: string;
-  database: JsonObject;
-  /** A connection to the plugin's database, for the checks. */
-  connect: () => Knex;
-  cleanup: () => Promise<void>;
-}
-
-async function sqliteTarget(): Promise<DbTarget> {
-  const dir = mkdtempSync(join(SQLITE_DIR, 'webhook-bench-'));
-  return {
-    name: `SQLite (file in ${SQLITE_DIR})`,
-    database: { client: 'better-sqlite3', connection: { directory: dir } },
-    connect: () =>
-      knexFactory({
-        client: 'better-sqlite3',
-        connection: {
-          filename: join(dir, 'azure-devops-sync.sqlite'),
-          options: { readonly: true },
-        },
-        useNullAsDefault: true,
-      }),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-async function pgTarget(url: string): Promise<DbTarget> {
-  const prefix = `webhook_bench_${randomBytes(4).toString('hex')}_`;
-  const dbName = `${prefix}azure-devops-sync`;
-  return {
-    name: 'PostgreSQL',
-    database: { client: 'pg', connection: url, prefix },
-    connect: () => {
-      const parsed = new URL(url);
-      parsed.pathname = `/${dbName}`;
-      return knexFactory({
-        client: 'pg',
-        connection: parsed.toString(),
-        pool: { min: 0, max: 2 },
-      });
-    },
-    cleanup: async () => {
-      const admin = knexFactory({ client: 'pg', connection: url });
-      try {
-        await admin.raw('DROP DATABASE IF EXISTS ??', [dbName]);
-      } finally {
-        await admin.destroy();
-      }
-    },
-  };
-}
-
-async function openCounts(db: Knex): Promise<Record<string, number>> {
-  const rows = await db('inbox_deliveries')
-    .select('status')
-    .count({ n: '*' })
-    .groupBy('status');
-  return Object.fromEntries(rows.map((r: any) => [r.status, Number(r.n)]));
-}
-
-/** Polls until no delivery is pending or running and `expected` are stored; ms after `since`. */
-async function waitApplied(
-  db: Knex,
-  expected: number,
-  since: number,
-): Promise<{ ms: number; counts: Record<string, number> }> {
-  const deadline = Date.now() + APPLY_TIMEOUT_MS;
-  for (;;) {
-    // Counting every row each 25 ms would take the database's CPU from the processor: poll the
-    // open ones (a partial index) and count all only once none is left.
-    const [{ open: stillOpen }] = await db('inbox_deliveries')
-      .whereIn('status', ['pending', 'running'])
-      .count({ open: '*' });
-    if (Number(stillOpen) > 0 && Date.now() <= deadline) {
-      await new Promise(r => setTimeout(r, 25));
-      continue;
-    }
-    const counts = await openCounts(db);
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    const open = (counts.pending ?? 0) + (counts.running ?? 0);
-    if (total >= expected && open === 0)
-      return { ms: performance.now() - since, counts };
-    if (Date.now() > deadline)
-      throw new Error(
-        `Deliveries still open after ${APPLY_TIMEOUT_MS} ms: ${JSON.stringify(
-          counts,
-        )}`,
-      );
-    await new Promise(r => setTimeout(r, 25));
-  }
 }
 
 async function benchTarget(
@@ -490,6 +89,7 @@ async function benchTarget(
     emulatorHost: new URL(emulatorUrl).host,
     token,
     database: target.database,
+    preparedStatements: PREPARED_STATEMENTS,
   });
   const base = `http://127.0.0.1:${port}`;
   const db = target.connect();
@@ -617,7 +217,12 @@ async function benchTarget(
           : (100 * (atLoadEnd[key]! - before[key]!)) / (loadEnded - started);
       acceptedTotal += accepted;
       sentTotal += result.sent;
-      const applied = await waitApplied(db, acceptedTotal, loadEnded);
+      const applied = await waitApplied(
+        db,
+        acceptedTotal,
+        loadEnded,
+        APPLY_TIMEOUT_MS,
+      );
       const cpuMs = (await backendUsage(child)).cpuMs - before.cpuMs;
       if (!record) return;
       phases.push({
@@ -692,7 +297,12 @@ async function benchTarget(
     // processed exactly once (claimed once, ending applied or skipped, none failed).
     // Requests autocannon stopped waiting for may still land: let them, and their processing.
     await new Promise(r => setTimeout(r, 1000));
-    const { counts } = await waitApplied(db, 0, performance.now());
+    const { counts } = await waitApplied(
+      db,
+      0,
+      performance.now(),
+      APPLY_TIMEOUT_MS,
+    );
     const stored = Object.values(counts).reduce((a, b) => a + b, 0);
     const processed = (counts.applied ?? 0) + (counts.skipped ?? 0);
     const [{ maxAttempts }] = await db('inbox_deliveries').max({
@@ -717,10 +327,6 @@ async function benchTarget(
     await stopBackend(child);
     await target.cleanup();
   }
-}
-
-function pct(value: number): string {
-  return Number.isNaN(value) ? '–' : value.toFixed(0);
 }
 
 async function main() {
@@ -766,7 +372,7 @@ async function main() {
 
     const targets: Array<() => Promise<DbTarget>> = SKIP_SQLITE
       ? []
-      : [sqliteTarget];
+      : [() => sqliteTarget(SQLITE_DIR)];
     if (PG_URL) targets.push(() => pgTarget(PG_URL));
     else
       console.log(
@@ -794,27 +400,7 @@ async function main() {
         LINKED_SHARE * 100,
       )}% for ${LINKED} linked work items, the rest unlinked → skipped)\n`,
     );
-    console.log(
-      '| database | phase | sent | 2xx | accepted | other | seconds | acks/s | p50 ms | p99 ms | server-side p99 ms | max ms | load generator late, max ms | all applied after load (ms) | backend CPU ms/ack | event loop thread busy % | waiting for a core % | event loop delay, max ms |',
-    );
-    console.log(
-      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const r of rows) {
-      console.log(
-        `| ${r.database} | ${r.name} | ${r.sent} | ${r.acked} | ${
-          r.accepted
-        } | ${r.errors + r.duplicates} | ${r.seconds.toFixed(1)} | ${Math.round(
-          r.ackPerSecond,
-        )} | ${r.p50} | ${r.p99} | ${r.serverP99Ms.toFixed(1)} | ${r.max} | ${
-          r.sendLateMax ?? '–'
-        } | ${Math.round(r.applyAfterLoadMs)} | ${r.cpuMsPerAck.toFixed(
-          2,
-        )} | ${pct(r.mainBusyPct)} | ${pct(r.mainWaitPct)} | ${Math.round(
-          r.loopDelayMaxMs,
-        )} |`,
-      );
-    }
+    printPhases(rows);
     console.log('');
     for (const check of checks) console.log(check);
   } finally {
@@ -822,14 +408,7 @@ async function main() {
   }
 }
 
-if (process.argv.includes('--serve')) {
-  serve(JSON.parse(arg('serve', '{}'))).catch(error => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch(error => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
