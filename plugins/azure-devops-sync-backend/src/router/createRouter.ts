@@ -12,7 +12,7 @@ import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { translateAdoErrors } from './adoErrors';
-import { requireJsonBody } from './requireJsonBody';
+import { jsonBody } from './jsonBody';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
@@ -65,8 +65,7 @@ export async function createRouter(
 
   // Event batches have their own, larger body limit.
   router.use(errorEventsRouter({ ...options, events: options.errorEvents }));
-  router.use(express.json({ limit: '1mb' }));
-  router.use(requireJsonBody);
+  router.use(jsonBody({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
