@@ -173,5 +173,74 @@ describe.each(databases.eachSupportedId())(
       expect(unauthenticated.status).toBe(401);
       expect(state.subscriptions.size).toBe(0);
     });
+    it('refuses plain http to any host but loopback, where the credential would cross the network in clear', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(...fakeAdoHandlers(state));
+      const server = await startPlugin({
+        knex: await databases.init(databaseId),
+      });
+      for (const url of [
+        'http://dev.azure.com/fabrikam',
+        'http://dev.azure.com/fabrikam/',
+        'http://fabrikam.visualstudio.com/',
+        'HTTP://DEV.AZURE.COM/fabrikam',
+      ]) {
+        const res = await connect(server, url);
+        expect({ url, status: res.status }).toEqual({ url, status: 400 });
+        expect(res.body.error.message).toMatch(/plain http.*use https:\/\//);
+      }
+      // Nothing was asked of ADO, so the PAT never left.
+      expect(state.requests).toEqual([]);
+      const list = await request(server)
+        .get('/api/azure-devops-sync/organizations')
+        .set('Authorization', auth);
+      expect(list.body.items).toEqual([]);
+    });
+
+    it('still connects over http to a loopback host (the local emulator)', async () => {
+      const emulatorUrl = 'http://localhost:7008/fabrikam/';
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(...fakeAdoHandlers(state, emulatorUrl));
+      const server = await startPlugin({
+        knex: await databases.init(databaseId),
+        integrations: [
+          {
+            host: 'localhost:7008',
+            credentials: [{ personalAccessToken: TEST_PAT }],
+          },
+        ],
+      });
+      const res = await connect(server, emulatorUrl);
+      expect(res.status).toBe(201);
+      expect(res.body.domainName).toBe(emulatorUrl);
+    });
+
+    it('answers JSON nested too deeply with a 400, and stores nothing', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(...fakeAdoHandlers(state));
+      const knex = await databases.init(databaseId);
+      const server = await startPlugin({ knex });
+      const post = (body: string) =>
+        request(server)
+          .post('/api/azure-devops-sync/organizations')
+          .set('Authorization', auth)
+          .set('Content-Type', 'application/json')
+          .send(body);
+      const nested = (depth: number) =>
+        `{"name":${'['.repeat(depth)}"fabrikam"${']'.repeat(depth)}}`;
+      for (const depth of [64, 100_000]) {
+        const res = await post(nested(depth));
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/nests deeper than 64 levels/);
+      }
+      // Just under the limit, the body reaches validation (and fails it for the array).
+      const shallow = await post(nested(62));
+      expect(shallow.status).toBe(400);
+      expect(shallow.body.error.message).toMatch(/organization at name/);
+      expect(Number((await knex('organizations').count({ n: '*' }))[0].n)).toBe(
+        0,
+      );
+      expect(state.requests).toEqual([]);
+    });
   },
 );

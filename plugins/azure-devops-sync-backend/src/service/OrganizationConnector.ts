@@ -9,7 +9,11 @@ import {
   OrganizationRecord,
   OrganizationStore,
 } from '../database/OrganizationStore';
-import { isAllowedAdoHost, parseOrganizationInput } from '../sync/domainName';
+import {
+  isAllowedAdoHost,
+  isSecureTransport,
+  parseOrganizationInput,
+} from '../sync/domainName';
 import { AdoClientFactory } from './AdoClientFactory';
 import { describeAdoError } from './describeAdoError';
 import { PluginSettings } from './PluginSettings';
@@ -58,6 +62,12 @@ export class OrganizationConnector {
     if (!isAllowedAdoHost(host, this.deps.settings.integrationHosts)) {
       throw new InputError(
         `${host} is not an Azure DevOps host: use dev.azure.com, *.visualstudio.com, or add the host under integrations.azure`,
+      );
+    }
+    if (!isSecureTransport(baseUrl)) {
+      // As the account lookup's locationUrl (acceptLocationUrl): never send the PAT in clear.
+      throw new InputError(
+        `${baseUrl} uses plain http, which would send the organization's credential unencrypted: use https:// (http is allowed only for a loopback host, such as a local emulator)`,
       );
     }
 

@@ -1,8 +1,28 @@
 import {
   acceptLocationUrl,
+  isSecureTransport,
   isUsableDomainName,
   parseOrganizationInput,
 } from './domainName';
+
+describe('isSecureTransport', () => {
+  it.each([
+    ['https://dev.azure.com/fabrikam/', true],
+    ['https://fabrikam.visualstudio.com', true],
+    ['http://localhost:7008/fabrikam/', true],
+    ['http://127.0.0.1:7008/fabrikam/', true],
+    ['http://[::1]:7008/fabrikam/', true],
+    ['http://dev.azure.com/fabrikam/', false],
+    ['http://fabrikam.visualstudio.com/', false],
+    ['http://localhost.example.com/fabrikam/', false],
+    ['http://10.0.0.5/fabrikam/', false],
+    ['ftp://dev.azure.com/fabrikam/', false],
+    ['not a url', false],
+    [null, false],
+  ])('%s → %s', (value, expected) => {
+    expect(isSecureTransport(value)).toBe(expected);
+  });
+});
 
 describe('isUsableDomainName', () => {
   it.each([
@@ -85,6 +105,12 @@ describe('parseOrganizationInput', () => {
       'http://localhost:7008/fabrikam/',
       'fabrikam',
       'http://localhost:7008/fabrikam/',
+    ],
+    // The scheme as typed, whatever its case: an upper-case HTTP must not become https://HTTP//…
+    [
+      'HTTP://DEV.AZURE.COM/fabrikam',
+      'fabrikam',
+      'http://dev.azure.com/fabrikam/',
     ],
   ])('%s', (input, name, baseUrl) => {
     expect(parseOrganizationInput(input)).toEqual({ name, baseUrl });

@@ -15,15 +15,23 @@ function parse(value: string): URL | undefined {
 }
 
 /**
+ * May an organization's credential be sent to this URL? Over https, or over plain http only to
+ * a loopback host (a local emulator): anywhere else the PAT would cross the network in clear.
+ */
+export function isSecureTransport(value: string | null | undefined): boolean {
+  const url = value ? parse(value) : undefined;
+  if (!url || !url.hostname) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && isLoopback(url.hostname);
+}
+
+/**
  * The reference's `^https://.+/$` test, widened to `http://…/` on a loopback host so the
  * emulator's URL is not looked up on every call.
  */
 export function isUsableDomainName(value: string | null | undefined): boolean {
   if (!value || !value.endsWith('/')) return false;
-  const url = parse(value);
-  if (!url || !url.hostname) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && isLoopback(url.hostname);
+  return isSecureTransport(value);
 }
 
 /** Is this host one we may send an organization's credential to? */
@@ -76,7 +84,7 @@ export function parseOrganizationInput(
     return { name: trimmed, baseUrl: `https://dev.azure.com/${trimmed}/` };
   }
   const url = parse(
-    /^https?:\/\//.test(trimmed) ? trimmed : `https://${trimmed}`,
+    /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`,
   );
   if (!url || (!url.hostname.includes('.') && !isLoopback(url.hostname))) {
     return undefined;
