@@ -43,6 +43,11 @@ function receivedType(input: unknown): string {
   return typeof input;
 }
 
+const SIZE_WORDING: Record<string, [string, string]> = {
+  string: ['String', 'character(s)'],
+  array: ['Array', 'element(s)'],
+};
+
 const V3_TYPE_NAMES: Record<string, string> = {
   tuple: 'array',
   record: 'object',
@@ -70,14 +75,9 @@ export const errorEventMessages: z.core.$ZodErrorMap = issue => {
     }
     case 'too_small':
     case 'too_big': {
-      const what =
-        issue.origin === 'string'
-          ? 'character(s)'
-          : issue.origin === 'array'
-          ? 'element(s)'
-          : undefined;
-      if (!what) return undefined;
-      const noun = issue.origin === 'string' ? 'String' : 'Array';
+      const wording = SIZE_WORDING[issue.origin];
+      if (!wording) return undefined;
+      const [noun, what] = wording;
       const bound =
         issue.code === 'too_small'
           ? `at least ${issue.minimum}`
