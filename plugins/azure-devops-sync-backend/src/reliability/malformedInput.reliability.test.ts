@@ -64,7 +64,10 @@ const regression = it;
 const HANDLED = ['workitem.updated', 'workitem.commented', 'workitem.deleted'];
 const KNOWN_ENTITY = 'component:default/payments-api';
 
-/** What `toInt` in router/webhooks.ts accepts as a work item id. */
+/**
+ * What the webhook once took as a work item id (integers 0..2^31-1, also as strings). These are
+ * left out here; the parser now refuses the strings and 0 too (src/api/serviceHook.test.ts).
+ */
 function isWorkItemIdLike(value: unknown): boolean {
   const n =
     typeof value === 'string' && value.trim() !== '' ? Number(value) : value;

@@ -50,7 +50,12 @@ const linkSchema = z.union([
   z
     .object({
       organizationId: z.string().min(1),
-      workItemId: z.coerce.number().int().positive(),
+      // A JSON number: "12" or true is refused, not coerced (ADO ids are Int32).
+      workItemId: z
+        .number()
+        .int()
+        .min(1)
+        .max(2 ** 31 - 1),
     })
     .strict(),
   z
