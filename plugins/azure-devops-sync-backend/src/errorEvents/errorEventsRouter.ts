@@ -6,7 +6,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { assertJsonDepth } from '../router/jsonDepth';
+import { jsonBody } from '../router/jsonBody';
 import { RouteAuthorizer } from '../router/permissions';
 import { parseInput } from '../router/validation';
 import type { ErrorEventIngestor } from './ErrorEventIngestor';
@@ -51,33 +51,6 @@ function entityLookup(
   };
 }
 
-const parseJson = express.json({ limit: BODY_LIMIT });
-
-/**
- * The JSON body, or a 400: too deeply nested (recursive code further on would overflow its
- * stack, a 500), or anything the parser itself throws that is not already a 4xx (e.g. 413).
- */
-const parseJsonBody: express.RequestHandler = (req, res, next) => {
-  parseJson(req, res, (error?: unknown) => {
-    if (error) {
-      const status = (error as { status?: unknown }).status;
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        next(error);
-      } else {
-        next(new InputError(`The body is not valid JSON: ${String(error)}`));
-      }
-      return;
-    }
-    try {
-      assertJsonDepth(req.body);
-    } catch (depthError) {
-      next(depthError);
-      return;
-    }
-    next();
-  });
-};
-
 /**
  * `POST /events` (one Sentry-style event or an array of them, each with `entityRef`) and
  * `GET /events/stats`. Mount it before any JSON parser with a smaller limit.
@@ -88,7 +61,7 @@ export function errorEventsRouter(
   const { events, authorizer, catalog, eventsService } = options;
   const router = Router();
 
-  router.post('/events', parseJsonBody, async (req, res) => {
+  router.post('/events', jsonBody({ limit: BODY_LIMIT }), async (req, res) => {
     const credentials = await authorizer.credentials(req);
     const {
       events: normalized,
