@@ -7,7 +7,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { azureDevOpsSyncPermissions } from '@internal/plugin-azure-devops-sync-common';
 import { createStores } from './database/createStores';
 import { createRouter } from './router/createRouter';
-import { RouteAuthorizer } from './router/permissions';
+import { RouteAuthorizer } from './http/permissions';
 import { createSyncServices } from './wiring/createSyncServices';
 import { subscribeToAzureModule } from './service/eventsBridge';
 import { readPluginSettings } from './service/PluginSettings';

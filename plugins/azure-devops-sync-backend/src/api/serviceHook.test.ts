@@ -263,6 +263,20 @@ describe('parseServiceHook', () => {
     },
   );
 
+  it('refuses a delivery nested deeper than 64 levels, naming the envelope for the secret check', () => {
+    const body = updated();
+    let deep: Record<string, unknown> = {};
+    body.resource.fields['Custom.Deep'] = { newValue: deep };
+    for (let i = 0; i < 100; i++) deep = deep.next = {};
+    const result = parseServiceHook(body);
+    expect(rejected(result)).toBe(
+      'The delivery nests deeper than 64 levels of objects and arrays',
+    );
+    expect(result.ok ? undefined : result.envelope?.eventType).toBe(
+      'workitem.updated',
+    );
+  });
+
   it('does not let a __proto__ key change the parsed delivery', () => {
     const body = JSON.parse(
       JSON.stringify(updated()).replace(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestsDeeperThan, tooDeepMessage } from './jsonDepth';
 
 /**
  * The ADO service hook delivery (publisher `tfs`, resourceVersion 1.0) as the plugin reads it:
@@ -184,6 +185,8 @@ export function parseServiceHook(
   }
 
   const fail = (message: string) => ({ ok: false as const, message, envelope });
+  // Too deep a body could never be stored (JSON.stringify overflows its stack).
+  if (nestsDeeperThan(body)) return fail(tooDeepMessage('The delivery'));
   if (envelope.eventType === 'workitem.updated') {
     const parsed = updatedPayloadSchema.safeParse(body);
     if (!parsed.success) return fail(zodMessage(parsed.error));

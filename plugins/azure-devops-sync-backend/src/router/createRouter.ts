@@ -12,7 +12,7 @@ import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { translateAdoErrors } from './adoErrors';
-import { jsonBody } from './jsonBody';
+import { jsonBody } from '../http/jsonBody';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
@@ -22,7 +22,7 @@ import { issuesRouter } from './issues';
 import { issueActionsRouter } from './issueActions';
 import { organizationsRouter } from './organizations';
 import { orgConfigRouter } from './orgConfig';
-import { RouteAuthorizer } from './permissions';
+import { RouteAuthorizer } from '../http/permissions';
 import { webhooksRouter } from './webhooks';
 import { workItemsRouter } from './workItems';
 

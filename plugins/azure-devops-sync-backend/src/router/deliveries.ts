@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { OutboxStore } from '../database/OutboxStore';
-import { RouteAuthorizer } from './permissions';
-import { parseInput } from './validation';
+import { RouteAuthorizer } from '../http/permissions';
+import { parseInput } from '../http/validation';
 
 const deliveryFilter = z.object({
   status: z.enum(['pending', 'applied', 'skipped', 'failed']).optional(),

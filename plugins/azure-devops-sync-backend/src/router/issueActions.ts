@@ -11,8 +11,8 @@ import { IssueStore } from '../database/IssueStore';
 import { IssueService } from '../issues/IssueService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
-import { principalRef, RouteAuthorizer } from './permissions';
-import { parseInput } from './validation';
+import { principalRef, RouteAuthorizer } from '../http/permissions';
+import { parseInput } from '../http/validation';
 
 const patchSchema = z
   .object({

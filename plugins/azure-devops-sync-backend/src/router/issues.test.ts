@@ -14,7 +14,7 @@ import { DatabaseErrorEventStore } from '../errorEvents/DatabaseErrorEventStore'
 import { parseErrorEventBody } from '../errorEvents/parseErrorEvents';
 import { IssueService } from '../issues/IssueService';
 import { issuesRouter } from './issues';
-import { RouteAuthorizer } from './permissions';
+import { RouteAuthorizer } from '../http/permissions';
 
 jest.setTimeout(60_000);
 

@@ -4,8 +4,8 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { IssueStore } from '../database/IssueStore';
 import { canonicalEntityRef } from '../errorEvents/canonicalEntityRef';
-import { RouteAuthorizer } from './permissions';
-import { parseInput } from './validation';
+import { RouteAuthorizer } from '../http/permissions';
+import { parseInput } from '../http/validation';
 
 export interface IssuesRouterOptions {
   issues: IssueStore;

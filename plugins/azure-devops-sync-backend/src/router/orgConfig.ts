@@ -1,7 +1,7 @@
 import { azureDevOpsSyncConfigUpdatePermission } from '@internal/plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
 import { OrgConfigService } from '../service/OrgConfigService';
-import { principalRef, RouteAuthorizer } from './permissions';
+import { principalRef, RouteAuthorizer } from '../http/permissions';
 
 /** `GET` and `PUT /organizations/:id/config`. */
 export function orgConfigRouter(deps: {

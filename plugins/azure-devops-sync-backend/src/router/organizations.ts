@@ -9,8 +9,8 @@ import {
   toApiOrganization,
 } from '../database/OrganizationStore';
 import { OrganizationConnector } from '../service/OrganizationConnector';
-import { RouteAuthorizer } from './permissions';
-import { parseInput } from './validation';
+import { RouteAuthorizer } from '../http/permissions';
+import { parseInput } from '../http/validation';
 
 const connectSchema = z
   .object({ name: z.string().trim().min(1).max(300) })

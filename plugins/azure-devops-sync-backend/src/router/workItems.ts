@@ -8,8 +8,8 @@ import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { searchWorkItems } from '../service/searchWorkItems';
-import { RouteAuthorizer } from './permissions';
-import { parseInput } from './validation';
+import { RouteAuthorizer } from '../http/permissions';
+import { parseInput } from '../http/validation';
 
 const searchSchema = z.object({
   q: z.string().trim().min(1, 'q must not be empty').max(200),

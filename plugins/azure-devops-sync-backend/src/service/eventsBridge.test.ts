@@ -78,6 +78,19 @@ describe('subscribeToAzureModule', () => {
     );
   });
 
+  it('does not store a delivery nested too deeply to be stored, and says why', async () => {
+    const { deliver, accepted, logger } = await bridge();
+    const body = fixture('hook-workitem-updated.json');
+    let deep: Record<string, unknown> = {};
+    body.resource.fields['Custom.Deep'] = { newValue: deep };
+    for (let i = 0; i < 100; i++) deep = deep.next = {};
+    await deliver(body);
+    expect(accepted).toEqual([]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('nests deeper than 64 levels'),
+    );
+  });
+
   it('ignores deliveries for organizations that are not connected', async () => {
     const { deliver, accepted } = await bridge();
     const body = fixture('hook-workitem-updated.json');

@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import express, { RequestHandler } from 'express';
-import { assertJsonDepth } from './jsonDepth';
+import { nestsDeeperThan, tooDeepMessage } from '../api/jsonDepth';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -33,10 +33,8 @@ export function jsonBody(options: { limit: string }): RequestHandler {
         next(clientError(error));
         return;
       }
-      try {
-        assertJsonDepth(req.body);
-      } catch (depthError) {
-        next(depthError);
+      if (nestsDeeperThan(req.body)) {
+        next(new InputError(tooDeepMessage('The body')));
         return;
       }
       next();
