@@ -42,7 +42,7 @@ const DOCUMENTED_WRITES = { event_outcomes: "outcome = 'invalid'" };
 
 // --- JSON text with what JSON.stringify cannot write: 1e400, -0, __proto__ keys, duplicates.
 class Raw {
-  constructor(readonly text: string) {}
+  constructor(readonly source: string) {}
 }
 class Obj {
   constructor(readonly entries: Array<[string, Json]>) {}
@@ -50,7 +50,7 @@ class Obj {
 type Json = null | boolean | number | string | Raw | Obj | Json[];
 
 function text(value: Json): string {
-  if (value instanceof Raw) return value.text;
+  if (value instanceof Raw) return value.source;
   if (value instanceof Obj) {
     return `{${value.entries
       .map(([k, v]) => `${JSON.stringify(k)}:${text(v)}`)
@@ -296,9 +296,12 @@ describe.each(databases.eachSupportedId())(
           entityRef: KNOWN_ENTITY,
           exception: { values: [{ type: 'HostileError', value: 'x' }] },
         });
-      expect(event.status).toBeLessThan(300);
       issueId = event.body.issueId ?? event.body.items?.[0]?.issueId;
-      expect(issueId).toEqual(expect.any(String));
+      if (event.status >= 300 || typeof issueId !== 'string') {
+        throw new Error(
+          `No issue to test against: ${event.status} ${event.text}`,
+        );
+      }
       tables = await pluginTables(knex);
       baseline = await fingerprint(knex, tables, DOCUMENTED_WRITES);
     });

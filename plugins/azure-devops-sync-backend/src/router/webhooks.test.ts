@@ -226,18 +226,14 @@ describe.each(databases.eachSupportedId())('webhook route (%s)', databaseId => {
     ])('JSON nested %s → 400, not a 503', async (_n, where) => {
       const { server, secret, delivery, inboxRows } = await setup();
       const text = JSON.stringify(delivery);
-      const body =
-        where === 'body'
-          ? deep(100_000)
-          : where === 'fields'
-          ? text.replace(
-              '"fields":{',
-              `"fields":{"Custom.Deep":${deep(5_000)},`,
-            )
-          : text.replace(
-              '"revision":{',
-              `"revision":{"deep":${deep(65, '{}')},`,
-            );
+      const bodies = {
+        body: () => deep(100_000),
+        fields: () =>
+          text.replace('"fields":{', `"fields":{"Custom.Deep":${deep(5_000)},`),
+        snapshot: () =>
+          text.replace('"revision":{', `"revision":{"deep":${deep(65, '{}')},`),
+      };
+      const body = bodies[where]();
       const res = await post(server).set('Shared-Secret', secret).send(body);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/nests deeper than|no valid body/);

@@ -57,7 +57,7 @@ export function createSyncServices(deps: {
   const issueService = new IssueService({
     issues: stores.issues,
     outbox: stores.outbox,
-    onQueued: () => queues.kickOutbox(),
+    onQueued: kickOutbox,
   });
   const queues = createSyncQueues({
     stores,
@@ -69,6 +69,10 @@ export function createSyncServices(deps: {
     requireOwnerMembership: settings.requireOwnerMembership,
     logger,
   });
+  // The issue service wakes the outbox worker, which applies through the issue service.
+  function kickOutbox() {
+    queues.kickOutbox();
+  }
   return {
     clients,
     catalogs,
