@@ -1,4 +1,5 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { z } from 'zod';
 
 const canonicalRefs = new Map<string, string>();
 
@@ -15,3 +16,16 @@ export function canonicalEntityRef(ref: string): string {
   }
   return canonical;
 }
+
+/** A request field holding an entity ref, canonical; one that does not parse fails naming why. */
+export const entityRefField = z
+  .string({ required_error: 'required' })
+  .min(1, 'required')
+  .transform((ref, ctx) => {
+    try {
+      return canonicalEntityRef(ref);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });

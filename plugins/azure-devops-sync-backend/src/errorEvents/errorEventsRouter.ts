@@ -10,7 +10,7 @@ import { jsonBody } from '../http/jsonBody';
 import { RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';
 import type { ErrorEventIngestor } from './ErrorEventIngestor';
-import { canonicalEntityRef } from './canonicalEntityRef';
+import { entityRefField } from './canonicalEntityRef';
 import { parseErrorEventBody } from './parseErrorEvents';
 
 /** Topic published for every accepted event. */
@@ -28,9 +28,7 @@ export interface ErrorEventsRouterOptions {
   eventsService?: EventsService;
 }
 
-const statsQuery = z.object({
-  entityRef: z.string().min(1, 'required'),
-});
+const statsQuery = z.object({ entityRef: entityRefField });
 
 /** Per request: whether each entity exists, asked once per distinct ref. */
 function entityLookup(
@@ -137,15 +135,7 @@ export function errorEventsRouter(
 
   router.get('/events/stats', async (req, res) => {
     await authorizer.credentials(req);
-    const query = parseInput(statsQuery, req.query, 'query');
-    let entityRef: string;
-    try {
-      entityRef = canonicalEntityRef(query.entityRef);
-    } catch (e) {
-      throw new InputError(
-        `Invalid query at entityRef: ${(e as Error).message}`,
-      );
-    }
+    const { entityRef } = parseInput(statsQuery, req.query, 'query');
     res.json(await events.stats(entityRef));
   });
 

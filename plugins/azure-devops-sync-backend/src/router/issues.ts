@@ -1,9 +1,9 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { IssueStore } from '../database/IssueStore';
-import { canonicalEntityRef } from '../errorEvents/canonicalEntityRef';
+import { entityRefField } from '../errorEvents/canonicalEntityRef';
 import { RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';
 
@@ -13,7 +13,8 @@ export interface IssuesRouterOptions {
 }
 
 const listQuery = z.object({
-  entityRef: z.string({ required_error: 'required' }).min(1, 'required'),
+  // Stored refs are canonical (lower-case), as the event route writes them.
+  entityRef: entityRefField,
   status: z.enum(['unresolved', 'resolved', 'ignored']).optional(),
 });
 
@@ -24,19 +25,10 @@ export function issuesRouter(options: IssuesRouterOptions): express.Router {
 
   router.get('/issues', async (req, res) => {
     await authorizer.credentials(req);
-    const query = parseInput(listQuery, req.query, 'query');
-    let entityRef: string;
-    try {
-      // Stored refs are canonical (lower-case), as the event route writes them.
-      entityRef = canonicalEntityRef(query.entityRef);
-    } catch (e) {
-      throw new InputError(
-        `Invalid query at entityRef: ${(e as Error).message}`,
-      );
-    }
+    const { entityRef, status } = parseInput(listQuery, req.query, 'query');
     const items = await issues.list({
       entityRef,
-      ...(query.status ? { status: query.status } : {}),
+      ...(status ? { status } : {}),
     });
     res.json({ items });
   });
