@@ -17,7 +17,7 @@ export interface FieldChange {
 export interface InboundDelivery {
   eventType: string;
   workItemId: number;
-  /** 0 when the delivery names none (comment and delete events may not). */
+  /** The revision this delivery is about (parseServiceHook requires one, 1..2^31-1). */
   revision: number;
   /** Changed fields as {oldValue, newValue}; other events' plain field values as newValue. */
   changes: Record<string, FieldChange>;
