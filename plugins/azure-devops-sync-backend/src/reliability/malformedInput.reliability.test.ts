@@ -35,7 +35,7 @@ import {
  * is a 4xx with a JSON error message (an unknown webhook event type is the documented 2xx
  * "ignored"), the backend keeps answering, and no plugin table changes, except the documented
  * per-entity `invalid` counter of `event_outcomes` that `POST /events` bumps for rejected events
- * of known entities (router/events.ts: `events.recordInvalid`).
+ * of known entities (errorEvents/errorEventsRouter.ts: `events.recordInvalid`).
  *
  * Size: RELIABILITY_MALFORMED_CASES (default 1,000 × RELIABILITY_SCALE per database).
  */
