@@ -109,6 +109,7 @@ export class OutboxWorker {
     }
     switch (decision.kind) {
       case 'skip':
+        if (decision.holds) await this.remember(job, workItem, decision.holds);
         return { status: 'skipped', outcome: decision.outcome };
       case 'done':
         return { status: 'done', outcome: decision.outcome };
@@ -122,7 +123,7 @@ export class OutboxWorker {
     }
   }
 
-  /** What decideOutbound needs; our writes and done states only when ADO's value moved. */
+  /** What decideOutbound needs; our writes only when ADO's value moved. */
   private async load(
     job: OutboxJob,
     workItem: AdoWorkItem,
@@ -136,9 +137,6 @@ export class OutboxWorker {
     [state.link] = await issues.linksForWorkItem(organizationId, workItemId);
     if (payload.kind === 'status') {
       state.projectId = await this.projectIdOf(organizationId, workItem);
-    }
-    if (!adoValueMoved(job, workItem.fields, state.link)) return state;
-    if (payload.kind === 'status') {
       state.doneStates = await catalogs
         .doneStates(
           organizationId,
@@ -147,6 +145,7 @@ export class OutboxWorker {
         )
         .catch(() => undefined);
     }
+    if (!adoValueMoved(job, workItem.fields, state.link)) return state;
     const since =
       (await syncState.lastAppliedRevision(organizationId, workItemId)) + 1;
     state.writesSinceApplied = [
@@ -239,6 +238,49 @@ export class OutboxWorker {
         { title },
       );
     }
+  }
+
+  /**
+   * ADO already holds the issue's value at the revision read: for the inbound rules, that
+   * revision is as good as one we wrote (the issue holds its value). Recorded as a confirmed
+   * write, merged with a confirmed one of ours at that revision, so a later revision delivered
+   * before it is judged from this value, not an older one. Jobs of one work item run one at a
+   * time, so the read-merge-write races no other job.
+   */
+  private async remember(
+    job: OutboxJob,
+    workItem: AdoWorkItem,
+    holds: WrittenFields,
+  ) {
+    const { syncState } = this.deps;
+    const { organizationId, workItemId } = job;
+    const applied = await syncState.lastAppliedRevision(
+      organizationId,
+      workItemId,
+    );
+    if (workItem.rev <= applied) return;
+    const written = await syncState.writtenRevisions(
+      organizationId,
+      workItemId,
+      workItem.rev,
+    );
+    // An unconfirmed one (a write that crashed before ADO answered) proves nothing: replaced.
+    const mine = written.get(workItem.rev);
+    const earlier = mine?.confirmed ? mine.fields : {};
+    await syncState.recordWrittenRevision(
+      organizationId,
+      workItemId,
+      workItem.rev,
+      {
+        ...earlier,
+        ...holds,
+      },
+    );
+    await syncState.confirmWrittenRevision(
+      organizationId,
+      workItemId,
+      workItem.rev,
+    );
   }
 
   /** The reference reads the project by name from the work item and looks its id up. */

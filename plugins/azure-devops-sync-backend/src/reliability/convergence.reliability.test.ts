@@ -46,7 +46,9 @@ import {
  *     and the work item changed (System.ChangedDate) after the job was made (for a status job,
  *     only when ADO's state is across the done boundary from the last applied one: New → Active
  *     or Resolved → Closed does not stop the portal's write); skipped when ADO already holds
- *     the target; else written with a `test /rev`, re-judged after a 409.
+ *     the target or a state on its side of done (remembered for the revision read as a write
+ *     of ours: the issue holds it);
+ *     else written with a `test /rev`, re-judged after a 409.
  *     Comments are always written, once;
  *   - inbound, revisions are applied in order per work item: a revision at or below the last
  *     applied one changes no status or assignee; the echo of our write (its revision recorded as
@@ -413,7 +415,15 @@ function judge(m: Model, job: ModelJob): boolean {
     explainedByUs = explained;
   }
   const target = writtenBy(job)[field];
-  const write = inAdo !== target;
+  // A state on the target's side of done already agrees with the issue (Closed for a resolve).
+  const write =
+    field === 'state'
+      ? DONE.has(inAdo ?? '') !== DONE.has(target ?? '')
+      : inAdo !== target;
+  if (!write && p.rev > p.link.applied) {
+    // Already there: remembered for the revision read as if ours (the issue holds it).
+    p.written.set(p.rev, { ...p.written.get(p.rev), [field]: inAdo });
+  }
   if (write && explainedByUs && fieldRev && !fieldRev.ours) {
     if (fieldRev.order > job.order) {
       m.gaps.laterChangeOverwritten.push(
@@ -1572,6 +1582,20 @@ const SCENARIOS: Array<[string, () => Array<fc.AsyncCommand<Model, Real>>]> = [
       new AdoState(0, 'Resolved'),
       new AdoState(0, 'Closed'),
       new ReleaseAll('reversed', 0),
+    ],
+  ],
+  // A portal change that finds ADO already holding its value remembers that revision as if
+  // ours: the echo of a later write, delivered first, is judged from it (ADO Resolved → New
+  // reopens), not from the older last applied state (New, which would leave the issue resolved).
+  [
+    'an ADO New made after a portal resolve that found ADO Resolved, delivered after the echo of our later comment, reopens the issue',
+    () => [
+      new HoldDeliveries(),
+      new AdoState(0, 'Resolved'),
+      new PortalStatus(0, 'resolved'),
+      new HoldOutbound('reads'),
+      new AdoState(0, 'New'),
+      new PortalComment(0),
     ],
   ],
   // A revision at or below the last applied one changes nothing; the later revision's snapshot

@@ -124,7 +124,7 @@ describe('decideOutbound: sync_status_outbound', () => {
     );
   });
 
-  it('skips a work item already in the target state', () => {
+  it("skips a work item already in the target state, and says ADO holds the issue's value", () => {
     const closed = state({
       fields: { ...state().fields, 'System.State': 'Closed' },
       link: { ...LINK, state: 'Closed' },
@@ -132,7 +132,53 @@ describe('decideOutbound: sync_status_outbound', () => {
     expect(decideOutbound(resolve, closed, CONFIG)).toEqual({
       kind: 'skip',
       outcome: 'Already in state Closed',
+      holds: { 'System.State': 'Closed' },
     });
+  });
+});
+
+describe("decideOutbound: a work item already on the issue's side of done", () => {
+  const done = ['Resolved', 'Closed'];
+  const at = (value: string, doneStates?: string[]) =>
+    state({
+      fields: { ...state().fields, 'System.State': value },
+      link: { ...LINK, state: value },
+      doneStates,
+    });
+  const unresolve = job({ kind: 'status', status: 'unresolved' });
+
+  it('does not move a resolved work item to another done state (Resolved to Closed)', () => {
+    expect(decideOutbound(resolve, at('Resolved', done), CONFIG)).toEqual({
+      kind: 'skip',
+      outcome: 'Already resolved in Azure DevOps (state Resolved)',
+      holds: { 'System.State': 'Resolved' },
+    });
+  });
+
+  it('does not move an open work item to another open state (New to Active)', () => {
+    const open = state({
+      issue: issue({ status: 'unresolved' }),
+      fields: { ...state().fields, 'System.State': 'New' },
+      link: { ...LINK, state: 'New' },
+      doneStates: done,
+    });
+    expect(decideOutbound(unresolve, open, CONFIG)).toEqual({
+      kind: 'skip',
+      outcome: 'Already unresolved in Azure DevOps (state New)',
+      holds: { 'System.State': 'New' },
+    });
+  });
+
+  it('writes the mapped state across the done boundary, or when the done states are unknown', () => {
+    const closeIt = {
+      kind: 'write',
+      ops: [{ op: 'replace', path: '/fields/System.State', value: 'Closed' }],
+      outcome: 'State set to Closed',
+    };
+    expect(decideOutbound(resolve, at('Active', done), CONFIG)).toEqual(
+      closeIt,
+    );
+    expect(decideOutbound(resolve, at('Resolved'), CONFIG)).toEqual(closeIt);
   });
 });
 
@@ -203,6 +249,7 @@ describe('decideOutbound: sync_assignee_outbound', () => {
     ).toEqual({
       kind: 'skip',
       outcome: 'Already assigned to alice@example.com',
+      holds: { 'System.AssignedTo': 'alice@example.com' },
     });
   });
 
@@ -224,6 +271,7 @@ describe('decideOutbound: sync_assignee_outbound', () => {
     expect(decideOutbound(unassign, nobody, CONFIG)).toEqual({
       kind: 'skip',
       outcome: 'Already unassigned',
+      holds: { 'System.AssignedTo': null },
     });
   });
 });

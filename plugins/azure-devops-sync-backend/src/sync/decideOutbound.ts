@@ -5,7 +5,10 @@ import type {
 import type { AdoJsonPatchOp } from '../api/types';
 import type { StoredIssueLink } from '../database/IssueStore';
 import type { OutboxJobPayload } from '../database/OutboxStore';
-import type { WrittenRevision } from '../database/SyncStateStore';
+import type {
+  WrittenFields,
+  WrittenRevision,
+} from '../database/SyncStateStore';
 import { identityEmail, outboundCommentBody } from './identity';
 import { normalizeField } from './revisionFields';
 
@@ -26,7 +29,7 @@ export interface OutboundState {
   link?: StoredIssueLink;
   /** Id of the work item's project (looked up by name), for status jobs. */
   projectId?: string;
-  /** The project's done states (status jobs, when {@link adoValueMoved}); undefined = unknown. */
+  /** The project's done states (status jobs); undefined = unknown. */
   doneStates?: string[];
   /** Our writes since the last applied revision (when {@link adoValueMoved}). */
   writesSinceApplied?: WrittenRevision[];
@@ -35,7 +38,16 @@ export interface OutboundState {
 }
 
 export type OutboundDecision =
-  | { kind: 'skip'; outcome: string }
+  | {
+      kind: 'skip';
+      outcome: string;
+      /**
+       * ADO already holds the issue's value: the field and value, to be remembered for the
+       * revision read as if we had written it there (the issue holds it), so a later revision
+       * delivered before the one that made it is judged from it.
+       */
+      holds?: WrittenFields;
+    }
   | { kind: 'done'; outcome: string }
   | { kind: 'write'; ops: AdoJsonPatchOp[]; outcome: string }
   /** Will fail the same way every time: not retried. */
@@ -80,7 +92,7 @@ function lastAppliedValue(payload: OutboxJobPayload, link?: StoredIssueLink) {
 
 /**
  * Whether ADO holds another value for the job's field than the last applied revision did.
- * Only then does judging the job need our writes since, and (status) the done states.
+ * Only then does judging the job need our writes since.
  */
 export function adoValueMoved(
   job: OutboundJob,
@@ -172,8 +184,28 @@ export function decideOutbound(
     }
     const target =
       payload.status === 'resolved' ? mapping.on_resolve : mapping.on_unresolve;
-    if (state.fields['System.State'] === target) {
-      return { kind: 'skip', outcome: `Already in state ${target}` };
+    const current = state.fields['System.State'];
+    if (current === target) {
+      return {
+        kind: 'skip',
+        outcome: `Already in state ${target}`,
+        holds: { 'System.State': target },
+      };
+    }
+    // A work item on the issue's side of done already agrees with it: resolving an issue whose
+    // bug is Closed must not move it back to Resolved (nor unresolving one that is New, to Active).
+    const done = state.doneStates;
+    if (
+      done &&
+      typeof current === 'string' &&
+      current &&
+      done.includes(current) === done.includes(target)
+    ) {
+      return {
+        kind: 'skip',
+        outcome: `Already ${payload.status} in Azure DevOps (state ${current})`,
+        holds: { 'System.State': current },
+      };
     }
     return {
       kind: 'write',
@@ -185,7 +217,13 @@ export function decideOutbound(
   if (payload.kind === 'assignee') {
     const current = identityEmail(state.fields['System.AssignedTo']);
     if (!payload.userEntityRef) {
-      if (!current) return { kind: 'skip', outcome: 'Already unassigned' };
+      if (!current) {
+        return {
+          kind: 'skip',
+          outcome: 'Already unassigned',
+          holds: { 'System.AssignedTo': null },
+        };
+      }
       return {
         kind: 'write',
         ops: [{ op: 'remove', path: '/fields/System.AssignedTo' }],
@@ -209,7 +247,11 @@ export function decideOutbound(
       };
     }
     if (current === adoMail.toLowerCase()) {
-      return { kind: 'skip', outcome: `Already assigned to ${adoMail}` };
+      return {
+        kind: 'skip',
+        outcome: `Already assigned to ${adoMail}`,
+        holds: { 'System.AssignedTo': adoMail },
+      };
     }
     return {
       kind: 'write',
