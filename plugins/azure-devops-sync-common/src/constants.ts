@@ -40,3 +40,17 @@ export const DEFAULT_DONE_STATE_CATEGORIES = ['Resolved', 'Completed'] as const;
 /** Message the reference integration gives for an incomplete mapping row. @public */
 export const MAPPING_ROW_INCOMPLETE_MESSAGE =
   'Resolve and unresolve status are required.';
+
+/**
+ * Backstage signals channel the backend broadcasts on when an issue changed: an inbound ADO change
+ * was applied, or an outbound job finished (done, skipped or failed). The message is
+ * {@link IssueChangedSignal}; the frontend refetches that issue.
+ * @public
+ */
+export const ISSUE_CHANGED_SIGNAL_CHANNEL = 'azure-devops-sync:issue-changed';
+
+/** The message on {@link ISSUE_CHANGED_SIGNAL_CHANNEL}. @public */
+export type IssueChangedSignal = {
+  issueId: string;
+  entityRef: string;
+};
