@@ -1,13 +1,24 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import notificationsPlugin from '@backstage/plugin-notifications/alpha';
+import signalsPlugin from '@backstage/plugin-signals/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import azureDevOpsSyncPlugin from '@internal/plugin-azure-devops-sync/alpha';
 
 /**
  * The demo portal (new frontend system). `@backstage/plugin-app`, which
  * createApp always adds, brings the layout, the sidebar (built from pages with
- * a title and icon) and a guest sign-in page.
+ * a title and icon) and a guest sign-in page. Signals push the backend's
+ * changes to open pages (issues refetch live); notifications lists what the
+ * sync tells a user (a change that failed for good, a work item resolved or
+ * reassigned in Azure DevOps).
  */
 export default createApp({
-  features: [catalogPlugin, userSettingsPlugin, azureDevOpsSyncPlugin],
+  features: [
+    catalogPlugin,
+    userSettingsPlugin,
+    signalsPlugin,
+    notificationsPlugin,
+    azureDevOpsSyncPlugin,
+  ],
 });
