@@ -173,6 +173,29 @@ export type IssueStatus = 'unresolved' | 'resolved' | 'ignored';
 /** @public */
 export type IssueLevel = 'fatal' | 'error' | 'warning' | 'info' | 'debug';
 
+/** Where the last outbound change of a link stands. @public */
+export type LinkSyncStatus = 'synced' | 'pending' | 'failed' | 'skipped';
+
+/**
+ * The state of the last portal change (status, assignee or comment) sent to one linked work
+ * item. `synced`: ADO accepted it, or nothing needed sending (also a link with no change yet);
+ * `pending`: queued, running or waiting to retry; `failed`: gave up; `skipped`: a rule kept it
+ * from ADO (no status mapping, sync switched off). `POST
+ * /issues/:id/links/:organizationId/:workItemId/retry` re-queues a `failed` or `skipped` change
+ * and answers 202 with the whole {@link Issue}. @public
+ */
+export interface LinkSyncState {
+  status: LinkSyncStatus;
+  /**
+   * `pending`: the last error and the next try, when it has failed before
+   * ("HTTP 500 from Azure DevOps; next try at 2026-12-03T12:00:05.000Z"); `failed`: the last
+   * error; `skipped`: the rule that skipped it. Absent for `synced`.
+   */
+  reason?: string;
+  /** When the state last changed (the link's creation time when nothing was sent yet). */
+  updatedAt: string;
+}
+
 /** A work item linked to an issue. @public */
 export interface IssueLink {
   organizationId: string;
@@ -181,6 +204,7 @@ export interface IssueLink {
   title: string;
   state: string;
   broken?: boolean;
+  sync: LinkSyncState;
 }
 
 /** An issue (a group of error events) of a catalog entity. @public */
@@ -238,6 +262,14 @@ export interface ActivityItem {
 /** @public */
 export interface ActivityList {
   items: ActivityItem[];
+}
+
+/**
+ * `GET /issues/:id/activity?limit=&cursor=`: one page, newest first. Pass `nextCursor` back as
+ * `cursor` for the next (older) page; `null` when this is the last page. @public
+ */
+export interface ActivityPage extends ActivityList {
+  nextCursor: string | null;
 }
 
 /** `PATCH /issues/:id`. @public */
