@@ -1,6 +1,7 @@
 /*
  * The demo backend: auth (guest sign-in), the catalog with the demo entities, the permission
- * framework, and the Azure DevOps sync plugin.
+ * framework, signals and notifications (the sync plugin's live updates and alerts), and the Azure
+ * DevOps sync plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -11,6 +12,8 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@internal/plugin-azure-devops-sync-backend'));
 
 backend.start();
