@@ -1,7 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
-  ActivityList,
   ActivityItem,
+  ActivityPage,
   ConnectOrganizationRequest,
   CreateWorkItemConfig,
   DeliveryList,
@@ -69,12 +69,36 @@ export interface AzureDevOpsSyncApi {
   }): Promise<IssueList>;
   /** `GET /issues/:id` */
   getIssue(issueId: string): Promise<Issue>;
-  /** `GET /issues/:id/activity` */
-  getIssueActivity(issueId: string): Promise<ActivityList>;
+  /**
+   * `GET /issues/:id/activity?limit=&cursor=`: one page, newest first; pass
+   * `nextCursor` back as `cursor` for the next (older) page.
+   */
+  getIssueActivity(
+    issueId: string,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<ActivityPage>;
   /** `PATCH /issues/:id` */
   updateIssue(issueId: string, update: IssueUpdateRequest): Promise<Issue>;
   /** `POST /issues/:id/links`: links an existing work item or creates one; resolves with the issue. */
   linkWorkItem(issueId: string, request: LinkWorkItemRequest): Promise<Issue>;
+  /**
+   * `POST /issues/:id/links/:organizationId/:workItemId/retry`: re-queues the
+   * link's failed or skipped change; resolves with the issue (202).
+   */
+  retryLink(
+    issueId: string,
+    organizationId: string,
+    workItemId: number,
+  ): Promise<Issue>;
+  /**
+   * `DELETE /issues/:id/links/:organizationId/:workItemId`: unlinks the work
+   * item (nothing is deleted in Azure DevOps).
+   */
+  unlinkWorkItem(
+    issueId: string,
+    organizationId: string,
+    workItemId: number,
+  ): Promise<void>;
   /** `POST /issues/:id/comments`: resolves with the new activity item. */
   addComment(issueId: string, text: string): Promise<ActivityItem>;
   /** `GET /organizations/:id/deliveries?status=` (admin only) */

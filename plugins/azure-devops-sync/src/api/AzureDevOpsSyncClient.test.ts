@@ -199,6 +199,64 @@ describe('AzureDevOpsSyncClient', () => {
     });
   });
 
+  it('pages the activity with limit and cursor', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.get(`${base}/issues/i1/activity`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json({ items: [{ id: 'a9' }], nextCursor: 'c2' });
+      }),
+    );
+    await expect(client.getIssueActivity('i1', { limit: 20 })).resolves.toEqual(
+      { items: [{ id: 'a9' }], nextCursor: 'c2' },
+    );
+    await client.getIssueActivity('i1', { limit: 20, cursor: 'c2' });
+    expect(seen[0].url.search).toBe('?limit=20');
+    expect(seen[1].url.searchParams.get('cursor')).toBe('c2');
+  });
+
+  it('retries a link (202 with the issue) and unlinks one (204)', async () => {
+    const { seen, capture } = record();
+    server.use(
+      http.post(
+        `${base}/issues/i1/links/o%2F1/42/retry`,
+        async ({ request }) => {
+          await capture(request);
+          return HttpResponse.json({ id: 'i1', links: [] }, { status: 202 });
+        },
+      ),
+      http.delete(`${base}/issues/i1/links/o%2F1/42`, async ({ request }) => {
+        await capture(request);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    await expect(client.retryLink('i1', 'o/1', 42)).resolves.toEqual({
+      id: 'i1',
+      links: [],
+    });
+    await expect(
+      client.unlinkWorkItem('i1', 'o/1', 42),
+    ).resolves.toBeUndefined();
+    expect(seen.map(s => s.method)).toEqual(['POST', 'DELETE']);
+  });
+
+  it('surfaces a 404 from unlinking an unknown link', async () => {
+    server.use(
+      http.delete(`${base}/issues/i1/links/o1/9`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotFoundError', message: 'No link to #9' },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+    const error = await client.unlinkWorkItem('i1', 'o1', 9).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.body.error.message).toBe('No link to #9');
+  });
+
   it('patches an issue, links a work item and comments', async () => {
     const { seen, capture } = record();
     server.use(

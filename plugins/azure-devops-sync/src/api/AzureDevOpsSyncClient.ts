@@ -3,7 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   AZURE_DEVOPS_SYNC_PLUGIN_ID,
   type ActivityItem,
-  type ActivityList,
+  type ActivityPage,
   type ConnectOrganizationRequest,
   type CreateWorkItemConfig,
   type DeliveryList,
@@ -111,8 +111,16 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
     return this.request('GET', `/issues/${enc(issueId)}`);
   }
 
-  getIssueActivity(issueId: string): Promise<ActivityList> {
-    return this.request('GET', `/issues/${enc(issueId)}/activity`);
+  getIssueActivity(
+    issueId: string,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<ActivityPage> {
+    return this.request('GET', `/issues/${enc(issueId)}/activity`, {
+      query: {
+        limit: options?.limit !== undefined ? String(options.limit) : undefined,
+        cursor: options?.cursor,
+      },
+    });
   }
 
   updateIssue(issueId: string, update: IssueUpdateRequest): Promise<Issue> {
@@ -123,6 +131,25 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
     return this.request('POST', `/issues/${enc(issueId)}/links`, {
       body: request,
     });
+  }
+
+  retryLink(
+    issueId: string,
+    organizationId: string,
+    workItemId: number,
+  ): Promise<Issue> {
+    return this.request(
+      'POST',
+      `${linkPath(issueId, organizationId, workItemId)}/retry`,
+    );
+  }
+
+  async unlinkWorkItem(
+    issueId: string,
+    organizationId: string,
+    workItemId: number,
+  ): Promise<void> {
+    await this.request('DELETE', linkPath(issueId, organizationId, workItemId));
   }
 
   addComment(issueId: string, text: string): Promise<ActivityItem> {
@@ -196,4 +223,12 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
 
 function enc(value: string): string {
   return encodeURIComponent(value);
+}
+
+function linkPath(
+  issueId: string,
+  organizationId: string,
+  workItemId: number,
+): string {
+  return `/issues/${enc(issueId)}/links/${enc(organizationId)}/${workItemId}`;
 }

@@ -7,6 +7,7 @@ import type {
   ConfigField,
   CreateWorkItemConfig,
   Issue,
+  IssueLink,
   Organization,
   OrganizationConfig,
   OutboundJob,
@@ -188,6 +189,20 @@ export function orgConfig(
   };
 }
 
+/** A linked work item (#50 unless overridden), synced unless overridden. */
+export function workItemLink(overrides: Partial<IssueLink> = {}): IssueLink {
+  const workItemId = overrides.workItemId ?? 50;
+  return {
+    organizationId: 'org-1',
+    workItemId,
+    url: `https://dev.azure.com/fabrikam/Alpha/_workitems/edit/${workItemId}`,
+    title: `Work item ${workItemId}`,
+    state: 'Active',
+    sync: { status: 'synced', updatedAt: '2026-11-25T10:00:00Z' },
+    ...overrides,
+  };
+}
+
 export function issue(overrides: Partial<Issue> = {}): Issue {
   return {
     id: 'i1',
@@ -208,6 +223,7 @@ export function issue(overrides: Partial<Issue> = {}): Issue {
         url: 'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/42',
         title: 'Fix login crash',
         state: 'Active',
+        sync: { status: 'synced', updatedAt: '2026-11-25T10:00:00Z' },
       },
     ],
     ...overrides,
@@ -320,6 +336,8 @@ export function fakeApi(): { [K in keyof AzureDevOpsSyncApi]: jest.Mock } {
     getIssueActivity: notMocked('getIssueActivity'),
     updateIssue: notMocked('updateIssue'),
     linkWorkItem: notMocked('linkWorkItem'),
+    retryLink: notMocked('retryLink'),
+    unlinkWorkItem: notMocked('unlinkWorkItem'),
     addComment: notMocked('addComment'),
     listDeliveries: notMocked('listDeliveries'),
     replayDelivery: notMocked('replayDelivery'),
