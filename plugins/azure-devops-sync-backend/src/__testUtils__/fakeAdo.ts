@@ -37,6 +37,10 @@ export interface FakeAdoState {
   /** Status to answer every request with (e.g. 401), when set. */
   failWith?: number;
   locationUrl?: string | null;
+  /** Largest page of projects answered whatever `$top` asks (a server that caps it). */
+  projectPageCap?: number;
+  /** Whether a page of projects with more after it says so in `x-ms-continuationtoken`. */
+  projectContinuationTokens?: boolean;
 }
 
 let nextId = 1;
@@ -89,8 +93,21 @@ export function fakeAdoHandlers(state: FakeAdoState, baseUrl = ORG_URL) {
       const failed = track(request);
       if (failed) return failed;
       const url = new URL(request.url);
-      const top = Number(url.searchParams.get('$top') ?? 100);
-      const skip = Number(url.searchParams.get('$skip') ?? 0);
+      const top = Math.min(
+        Number(url.searchParams.get('$top') ?? 100),
+        state.projectPageCap ?? Infinity,
+      );
+      // Like ADO's capture: the token is where the next page starts.
+      const skip = Number(
+        url.searchParams.get('continuationToken') ??
+          url.searchParams.get('$skip') ??
+          0,
+      );
+      const more = skip + top < state.projects.length;
+      const headers: Record<string, string> =
+        more && state.projectContinuationTokens
+          ? { 'x-ms-continuationtoken': String(skip + top) }
+          : {};
       const page = state.projects.slice(skip, skip + top).map(p => ({
         id: p.id,
         name: p.name,
@@ -100,7 +117,10 @@ export function fakeAdoHandlers(state: FakeAdoState, baseUrl = ORG_URL) {
         visibility: 'private',
         lastUpdateTime: '2025-01-10T09:00:00Z',
       }));
-      return HttpResponse.json({ count: page.length, value: page });
+      return HttpResponse.json(
+        { count: page.length, value: page },
+        { headers },
+      );
     }),
     http.get(`${baseUrl}_apis/work/processes`, ({ request }) => {
       const failed = track(request);

@@ -38,18 +38,40 @@ function makeClient(
 }
 
 describe('AdoClient', () => {
-  it('reads every page of projects (100 + 100 + 20)', async () => {
+  it('reads the projects of most organizations in one call ($top 500)', async () => {
     const state = fakeAdoState({ projects: 220 });
     server.use(...fakeAdoHandlers(state));
-    const { client } = makeClient();
-    const projects = await client.getProjects();
+    const projects = await makeClient().client.getProjects();
     expect(projects).toHaveLength(220);
+    expect(new Set(projects.map(p => p.id)).size).toBe(220);
+    const calls = state.requests.filter(r => r.includes('_apis/projects'));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toContain('stateFilter=WellFormed');
+    expect(calls[0]).toContain('%24top=500');
+    expect(calls[0]).toContain('api-version=7.1');
+  });
+
+  it("follows ADO's continuation token to the next page of projects", async () => {
+    const state = fakeAdoState({ projects: 1100 });
+    state.projectContinuationTokens = true;
+    server.use(...fakeAdoHandlers(state));
+    const projects = await makeClient().client.getProjects();
+    expect(new Set(projects.map(p => p.id)).size).toBe(1100);
+    const calls = state.requests.filter(r => r.includes('_apis/projects'));
+    expect(calls).toHaveLength(3);
+    expect(calls[1]).toContain('continuationToken=500');
+    expect(calls[2]).toContain('continuationToken=1000');
+  });
+
+  it('reads every page from a server that caps pages at 100 and sends no token (100 + 100 + 20)', async () => {
+    const state = fakeAdoState({ projects: 220 });
+    state.projectPageCap = 100;
+    server.use(...fakeAdoHandlers(state));
+    const projects = await makeClient().client.getProjects();
     expect(new Set(projects.map(p => p.id)).size).toBe(220);
     const calls = state.requests.filter(r => r.includes('_apis/projects'));
     expect(calls).toHaveLength(3);
     expect(calls[2]).toContain('%24skip=200');
-    expect(calls[0]).toContain('stateFilter=WellFormed');
-    expect(calls[0]).toContain('api-version=7.1');
   });
 
   it('sends the credential and asks ADO not to redirect to a sign-in page', async () => {

@@ -26,7 +26,8 @@ import type {
 export type { AdoClientOptions, AdoRetryInfo } from './AdoTransport';
 import { vsspsBaseUrl, withTrailingSlash } from './urls';
 
-const PROJECT_PAGE_SIZE = 100;
+const PROJECT_PAGE_SIZE = 500;
+const ADO_DEFAULT_PAGE_SIZE = 100;
 /** The reference's guard against a server that never returns a short page. */
 const MAX_PROJECT_PAGES = 100;
 const MAX_USER_PAGES = 1000;
@@ -63,24 +64,39 @@ export class AdoClient {
 
   // ---- projects and processes -------------------------------------------------------------
 
-  /** Every well-formed project, all pages (`$top`/`$skip` until a short page). */
+  /**
+   * Every well-formed project, all pages. A large `$top` makes it one call for most
+   * organizations; ADO's `x-ms-continuationtoken` says where the next page starts. From a server
+   * that sends none, a full page (or one of ADO's default 100, in case it caps `$top`) is
+   * followed by another at `$skip`.
+   */
   async getProjects(): Promise<AdoProject[]> {
     const projects: AdoProject[] = [];
+    let continuationToken: string | undefined;
     for (let page = 0; page < MAX_PROJECT_PAGES; page++) {
-      const { body } = await this.request<AdoList<AdoProject>>(
+      const { body, headers } = await this.request<AdoList<AdoProject>>(
         'GET',
         '_apis/projects',
         {
           query: {
             stateFilter: 'WellFormed',
             $top: PROJECT_PAGE_SIZE,
-            $skip: page * PROJECT_PAGE_SIZE,
+            ...(continuationToken
+              ? { continuationToken }
+              : { $skip: projects.length }),
           },
         },
       );
       const value = body.value ?? [];
       projects.push(...value);
-      if (value.length < PROJECT_PAGE_SIZE) break;
+      const sentTokens = continuationToken !== undefined;
+      continuationToken = headers.get('x-ms-continuationtoken') ?? undefined;
+      if (continuationToken) continue;
+      // A server that sent tokens has said this is the last page.
+      const full =
+        value.length === PROJECT_PAGE_SIZE ||
+        value.length === ADO_DEFAULT_PAGE_SIZE;
+      if (sentTokens || !full) break;
     }
     return projects;
   }
