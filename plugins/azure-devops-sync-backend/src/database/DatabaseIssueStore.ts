@@ -10,12 +10,17 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  ActivityPosition,
   IssueChange,
   IssueStore,
+  LinkKey,
   LinkSnapshot,
+  LinkWithSync,
   NewIssueLink,
   StoredIssueLink,
 } from './IssueStore';
+import { lastLinkJobs, linkKey } from './lastLinkJobs';
+import { LinkJobRecord, linkSyncState } from './linkSyncState';
 import { isPostgres, toIso } from './tables';
 
 export interface RawDbIssueRow {
@@ -49,6 +54,7 @@ interface RawDbLinkRow {
   display_name: string | null;
   broken: boolean | number;
   assigned_to: string | null;
+  created_at: Date | string;
 }
 
 interface RawDbActivityRow {
@@ -81,7 +87,19 @@ function toLink(row: RawDbLinkRow): StoredIssueLink {
   };
 }
 
-function toIssue(row: RawDbIssueRow, links: StoredIssueLink[]): Issue {
+/** A link row with its sync state, from the jobs {@link lastLinkJobs} found for it. */
+function withSync(
+  row: RawDbLinkRow,
+  jobs: Map<string, LinkJobRecord[]>,
+): LinkWithSync {
+  const key = linkKey(row.issue_id, row.organization_id, row.work_item_id);
+  return {
+    link: toLink(row),
+    ...linkSyncState(toIso(row.created_at)!, jobs.get(key) ?? []),
+  };
+}
+
+function toIssue(row: RawDbIssueRow, links: LinkWithSync[]): Issue {
   return {
     id: row.id,
     shortId: row.short_id,
@@ -94,13 +112,14 @@ function toIssue(row: RawDbIssueRow, links: StoredIssueLink[]): Issue {
     timesSeen: Number(row.times_seen),
     firstSeen: toIso(row.first_seen)!,
     lastSeen: toIso(row.last_seen)!,
-    links: links.map(l => ({
+    links: links.map(({ link: l, sync }) => ({
       organizationId: l.organizationId,
       workItemId: l.workItemId,
       url: l.url,
       title: l.title,
       state: l.state,
       ...(l.broken ? { broken: true } : {}),
+      sync,
     })),
   };
 }
@@ -125,6 +144,14 @@ function toActivity(row: RawDbActivityRow): ActivityItem {
     createdAt: toIso(row.created_at)!,
     source,
     data: JSON.parse(row.data || '{}'),
+  };
+}
+
+function linkColumns(key: LinkKey) {
+  return {
+    issue_id: key.issueId,
+    organization_id: key.organizationId,
+    work_item_id: key.workItemId,
   };
 }
 
@@ -199,6 +226,35 @@ export class DatabaseIssueStore implements IssueStore {
     if (count === 0) throw new NotFoundError(`No issue with id ${id}`);
   }
 
+  async listActivityPage(
+    issueId: string,
+    page: { limit: number; after?: ActivityPosition },
+  ): Promise<ActivityItem[]> {
+    const query = this.db<RawDbActivityRow>('issue_activity')
+      .where({ issue_id: issueId })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(page.limit);
+    const after = page.after;
+    if (after) {
+      // Keyset on (created_at, id): pages stay put while new activity arrives. A Date binds
+      // like the Date addActivity wrote (an integer on SQLite, a timestamp on PostgreSQL).
+      const createdAt = new Date(after.createdAt);
+      query.andWhere(q =>
+        q
+          .where('created_at', '<', createdAt)
+          .orWhere(q2 =>
+            q2
+              .where('created_at', '=', createdAt)
+              .andWhere('id', '<', after.id),
+          ),
+      );
+    }
+    return (await query).map(toActivity);
+  }
+
   async listActivity(issueId: string): Promise<ActivityItem[]> {
     const rows = await this.db<RawDbActivityRow>('issue_activity')
       .where({ issue_id: issueId })
@@ -259,8 +315,28 @@ export class DatabaseIssueStore implements IssueStore {
       display_name: link.displayName,
       broken: false,
       assigned_to: link.assignedTo ?? null,
+      // In milliseconds (the column default has whole seconds on SQLite): jobs queued since
+      // are this link's, older ones belong to an earlier link to the work item.
+      created_at: new Date(),
     });
     return { created: true };
+  }
+
+  async getLink(
+    key: LinkKey,
+    tx?: Knex.Transaction,
+  ): Promise<LinkWithSync | undefined> {
+    const db = tx ?? this.db;
+    const row = await db<RawDbLinkRow>('issue_links')
+      .where(linkColumns(key))
+      .first();
+    if (!row) return undefined;
+    return withSync(row, await lastLinkJobs(db, [key.issueId], key));
+  }
+
+  async deleteLink(key: LinkKey, tx: Knex.Transaction): Promise<boolean> {
+    const count = await tx('issue_links').where(linkColumns(key)).delete();
+    return count > 0;
   }
 
   async linksForWorkItem(
@@ -309,18 +385,24 @@ export class DatabaseIssueStore implements IssueStore {
       .update(columns);
   }
 
+  /** The links of the issues with their sync states: two queries per 500 issues. */
   private async linksOf(
     db: Knex | Knex.Transaction,
     issueIds: string[],
-  ): Promise<Map<string, StoredIssueLink[]>> {
-    const result = new Map<string, StoredIssueLink[]>();
+  ): Promise<Map<string, LinkWithSync[]>> {
+    const result = new Map<string, LinkWithSync[]>();
     for (let i = 0; i < issueIds.length; i += 500) {
+      const chunk = issueIds.slice(i, i + 500);
       const rows = await db<RawDbLinkRow>('issue_links')
-        .whereIn('issue_id', issueIds.slice(i, i + 500))
+        .whereIn('issue_id', chunk)
         .orderBy('created_at');
+      if (rows.length === 0) continue;
+      const jobs = await lastLinkJobs(db, [
+        ...new Set(rows.map(r => r.issue_id)),
+      ]);
       for (const row of rows) {
         const list = result.get(row.issue_id) ?? [];
-        list.push(toLink(row));
+        list.push(withSync(row, jobs));
         result.set(row.issue_id, list);
       }
     }

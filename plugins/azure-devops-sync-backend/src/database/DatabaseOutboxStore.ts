@@ -146,4 +146,19 @@ export class DatabaseOutboxStore implements OutboxStore {
   async replay(id: string): Promise<boolean> {
     return replayRow(this.db, OUTBOX, id, ['failed']);
   }
+
+  async skipOpenOfLink(
+    link: { issueId: string; organizationId: string; workItemId: number },
+    outcome: string,
+    tx: Knex.Transaction,
+  ): Promise<number> {
+    return tx('outbox_jobs')
+      .where({
+        issue_id: link.issueId,
+        organization_id: link.organizationId,
+        work_item_id: link.workItemId,
+      })
+      .whereIn('status', ['pending', 'running'])
+      .update({ status: 'skipped', outcome, finished_at: new Date() });
+  }
 }

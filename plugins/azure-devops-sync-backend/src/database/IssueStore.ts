@@ -5,11 +5,13 @@ import type {
   Issue,
   IssueLink,
   IssueStatus,
+  LinkSyncState,
 } from '@internal/plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
+import type { LinkJobRecord } from './linkSyncState';
 
-/** A link as stored, with what outbound sync needs to know. */
-export interface StoredIssueLink extends IssueLink {
+/** A link as stored, with what outbound sync needs to know (its sync state is read apart). */
+export interface StoredIssueLink extends Omit<IssueLink, 'sync'> {
   issueId: string;
   projectId: string | null;
   projectName: string | null;
@@ -28,6 +30,26 @@ export type NewIssueLink = Omit<StoredIssueLink, 'broken' | 'assignedTo'> & {
 export interface IssueChange {
   status?: IssueStatus;
   assignee?: string | null;
+}
+
+/** One issue's link to one work item. */
+export interface LinkKey {
+  issueId: string;
+  organizationId: string;
+  workItemId: number;
+}
+
+/** A link with its sync state and the outbound job that state comes from (none: nothing sent). */
+export interface LinkWithSync {
+  link: StoredIssueLink;
+  sync: LinkSyncState;
+  job?: LinkJobRecord;
+}
+
+/** Where an activity page starts: after this item, newest first. */
+export interface ActivityPosition {
+  createdAt: string;
+  id: string;
 }
 
 /** What the sync keeps on a link from the last applied ADO revision. */
@@ -56,6 +78,11 @@ export interface IssueStore {
   update(id: string, change: IssueChange, tx: Knex.Transaction): Promise<void>;
 
   listActivity(issueId: string): Promise<ActivityItem[]>;
+  /** Up to `limit` activity items, newest first, older than `after` when given. */
+  listActivityPage(
+    issueId: string,
+    page: { limit: number; after?: ActivityPosition },
+  ): Promise<ActivityItem[]>;
   /** An ADO revision's activity of one type is recorded once, however often it is applied. */
   addActivity(
     issueId: string,
@@ -70,6 +97,13 @@ export interface IssueStore {
     link: NewIssueLink,
     tx: Knex.Transaction,
   ): Promise<{ created: boolean }>;
+  /** One link with its sync state, or undefined when the issue has no such link. */
+  getLink(
+    key: LinkKey,
+    tx?: Knex.Transaction,
+  ): Promise<LinkWithSync | undefined>;
+  /** Removes one link; false when there was none. */
+  deleteLink(key: LinkKey, tx: Knex.Transaction): Promise<boolean>;
   /** Links to one work item, across issues. */
   linksForWorkItem(
     organizationId: string,

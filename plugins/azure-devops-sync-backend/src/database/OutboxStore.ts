@@ -56,4 +56,13 @@ export interface OutboxStore {
   }): Promise<OutboxJob[]>;
   get(id: string): Promise<OutboxJob | undefined>;
   replay(id: string): Promise<boolean>;
+  /**
+   * Marks the unfinished jobs of one issue's link skipped with `outcome`, so they never run
+   * again. A running one that gets through is still recorded done; one that fails stays skipped.
+   */
+  skipOpenOfLink(
+    link: { issueId: string; organizationId: string; workItemId: number },
+    outcome: string,
+    tx: Knex.Transaction,
+  ): Promise<number>;
 }

@@ -86,8 +86,9 @@ export async function retryOrFailRow(
   error: string,
   retryAt: Date | null,
 ): Promise<void> {
+  // Only the claimed row: one finished meanwhile (an unlink skips a running job) stays so.
   await db(spec.table)
-    .where({ id })
+    .where({ id, status: 'running' })
     .update(
       retryAt
         ? {

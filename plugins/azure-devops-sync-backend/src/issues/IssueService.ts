@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   ActivityItem,
   ActivitySource,
@@ -9,6 +9,7 @@ import { Knex } from 'knex';
 import {
   IssueChange,
   IssueStore,
+  LinkKey,
   LinkSnapshot,
   NewIssueLink,
   StoredIssueLink,
@@ -187,6 +188,69 @@ export class IssueService {
     });
   }
 
+  /**
+   * Queues the link's last change again when it failed or was skipped by a rule, as a new job
+   * (the old one stays in the jobs list as it ended). A new job, not a replay: it is judged
+   * against ADO as of now, so an ADO edit made before the retry does not supersede it.
+   */
+  async retryLinkSync(key: LinkKey): Promise<Issue> {
+    return this.inTransaction(undefined, async tx => {
+      await this.lockIssue(key.issueId, tx);
+      const found = await this.deps.issues.getLink(key, tx);
+      if (!found) throw linkNotFound(key);
+      if (found.link.broken) {
+        throw new ConflictError(
+          `Work item ${key.workItemId} was deleted in Azure DevOps: there is nothing to send it to`,
+        );
+      }
+      const { sync, job } = found;
+      if (!job || (sync.status !== 'failed' && sync.status !== 'skipped')) {
+        throw new ConflictError(
+          `Nothing to retry: the last change to work item ${key.workItemId} is ${sync.status}`,
+        );
+      }
+      await this.enqueue(tx, [
+        {
+          organizationId: key.organizationId,
+          workItemId: key.workItemId,
+          issueId: key.issueId,
+          payload: job.payload,
+        },
+      ]);
+      return (await this.deps.issues.get(key.issueId, tx))!;
+    });
+  }
+
+  /**
+   * Removes a link, with an `unlinked` activity. Nothing changes in ADO; the link's unfinished
+   * jobs are skipped, so nothing more is sent to a work item the issue no longer tracks.
+   */
+  async unlink(key: LinkKey, source: ActivitySource): Promise<void> {
+    await this.inTransaction(undefined, async tx => {
+      await this.lockIssue(key.issueId, tx);
+      const found = await this.deps.issues.getLink(key, tx);
+      if (!found) throw linkNotFound(key);
+      await this.deps.issues.deleteLink(key, tx);
+      await this.deps.outbox.skipOpenOfLink(
+        key,
+        'The work item was unlinked from the issue',
+        tx,
+      );
+      await this.deps.issues.addActivity(
+        key.issueId,
+        'unlinked',
+        source,
+        {
+          organizationId: key.organizationId,
+          workItemId: key.workItemId,
+          url: found.link.url,
+          displayName: found.link.displayName,
+        },
+        tx,
+      );
+    });
+  }
+
   /** A work item deleted in ADO: its links are marked broken, each issue gets an activity. */
   async markWorkItemDeleted(
     links: StoredIssueLink[],
@@ -226,7 +290,13 @@ export class IssueService {
     jobsFor: (links: StoredIssueLink[]) => OutboxJobInput[],
   ): Promise<void> {
     const links = await this.deps.issues.linksOfIssue(issueId, tx);
-    const jobs = jobsFor(links.filter(l => !l.broken));
+    await this.enqueue(tx, jobsFor(links.filter(l => !l.broken)));
+  }
+
+  private async enqueue(
+    tx: Knex.Transaction,
+    jobs: OutboxJobInput[],
+  ): Promise<void> {
     if (jobs.length === 0) return;
     await this.deps.outbox.enqueue(jobs, tx);
     // Woken only once the jobs are visible to the worker; a rollback wakes nobody.
@@ -236,10 +306,22 @@ export class IssueService {
     );
   }
 
+  private async lockIssue(issueId: string, tx: Knex.Transaction) {
+    if (!(await this.deps.issues.lockForChange(issueId, tx))) {
+      throw new NotFoundError(`No issue with id ${issueId}`);
+    }
+  }
+
   private inTransaction<T>(
     tx: Knex.Transaction | undefined,
     fn: (tx: Knex.Transaction) => Promise<T>,
   ): Promise<T> {
     return tx ? fn(tx) : this.deps.issues.transaction(fn);
   }
+}
+
+function linkNotFound(key: LinkKey): NotFoundError {
+  return new NotFoundError(
+    `Issue ${key.issueId} has no link to work item ${key.workItemId} of organization ${key.organizationId}`,
+  );
 }

@@ -20,6 +20,7 @@ import { deliveriesRouter } from './deliveries';
 import { errorEventsRouter } from '../errorEvents/errorEventsRouter';
 import { issuesRouter } from './issues';
 import { issueActionsRouter } from './issueActions';
+import { issueLinksRouter } from './issueLinks';
 import { organizationsRouter } from './organizations';
 import { orgConfigRouter } from './orgConfig';
 import { RouteAuthorizer } from '../http/permissions';
@@ -73,6 +74,7 @@ export async function createRouter(
   router.use(orgConfigRouter(options));
   router.use(workItemsRouter(options));
   router.use(issueActionsRouter(options));
+  router.use(issueLinksRouter(options));
   router.use(
     deliveriesRouter({
       ...options,
