@@ -4,6 +4,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import express from 'express';
+import { Knex } from 'knex';
 import request from 'supertest';
 import {
   createTestDatabases,
@@ -52,7 +53,28 @@ describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
     const app = express()
       .use(issuesRouter({ issues, authorizer }))
       .use(mockErrorHandler());
-    return { app, issueService, saved };
+    return { app, knex, issueService, saved };
+  }
+
+  /** `count` activity rows, some sharing a timestamp (the id breaks ties). */
+  async function insertActivity(
+    knex: Knex,
+    issueId: string,
+    count: number,
+  ): Promise<void> {
+    const base = Date.parse('2026-12-01T00:00:00Z');
+    const rows = Array.from({ length: count }, (_, i) => ({
+      id: `a-${String(i).padStart(4, '0')}`,
+      issue_id: issueId,
+      type: 'comment',
+      source_kind: 'system',
+      data: JSON.stringify({ text: `note ${i}` }),
+      // Three items per second.
+      created_at: new Date(base + Math.floor(i / 3) * 1000),
+    }));
+    for (let i = 0; i < rows.length; i += 100) {
+      await knex('issue_activity').insert(rows.slice(i, i + 100));
+    }
   }
 
   it('lists an entity’s issues, newest first, filtered by status', async () => {
@@ -148,5 +170,112 @@ describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
       .query({ entityRef: ENTITY })
       .set('Authorization', mockCredentials.none.header());
     expect(res.status).toBe(401);
+  });
+
+  it('pages activity newest first, 50 by default, following nextCursor to the end', async () => {
+    const { app, knex, saved } = await setup();
+    const id = saved[0].issueId!;
+    await insertActivity(knex, id, 120);
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const res = await request(app)
+        .get(`/issues/${id}/activity`)
+        .query(cursor ? { cursor } : {});
+      expect(res.status).toBe(200);
+      sizes.push(res.body.items.length);
+      seen.push(...res.body.items.map((a: any) => a.id));
+      if (!res.body.nextCursor) {
+        expect(res.body.nextCursor).toBeNull();
+        break;
+      }
+      cursor = res.body.nextCursor;
+    }
+    expect(sizes).toEqual([50, 50, 20]);
+    // Every item once, newest first (ties by id, descending).
+    const expected = Array.from(
+      { length: 120 },
+      (_, i) => `a-${String(119 - i).padStart(4, '0')}`,
+    );
+    expect(seen).toEqual(expected);
+  });
+
+  it('pages by the given limit, up to 200, and keeps a page stable as new activity arrives', async () => {
+    const { app, knex, issueService, saved } = await setup();
+    const id = saved[0].issueId!;
+    await insertActivity(knex, id, 250);
+    const max = await request(app)
+      .get(`/issues/${id}/activity`)
+      .query({ limit: 200 });
+    expect(max.body.items).toHaveLength(200);
+    const first = await request(app)
+      .get(`/issues/${id}/activity`)
+      .query({ limit: 7 });
+    expect(first.body.items.map((a: any) => a.id)).toEqual(
+      [249, 248, 247, 246, 245, 244, 243].map(
+        i => `a-${String(i).padStart(4, '0')}`,
+      ),
+    );
+    // A change made now is newest, and does not shift the next page.
+    await issueService.applyChange(
+      id,
+      { status: 'resolved' },
+      {
+        source: { kind: 'user', userEntityRef: 'user:default/alice' },
+        sendToAdo: false,
+      },
+    );
+    const second = await request(app)
+      .get(`/issues/${id}/activity`)
+      .query({ limit: 7, cursor: first.body.nextCursor });
+    expect(second.body.items[0].id).toBe('a-0242');
+    const fresh = await request(app)
+      .get(`/issues/${id}/activity`)
+      .query({ limit: 1 });
+    expect(fresh.body.items[0].type).toBe('set_resolved');
+    // Exactly `limit` items left: the last page says so.
+    const exact = await request(app)
+      .get(`/issues/${id}/activity`)
+      .query({ limit: 251 - 200 });
+    expect(exact.status).toBe(200);
+    const last = await request(app)
+      .get(`/issues/${id}/activity`)
+      .query({ limit: 200, cursor: exact.body.nextCursor });
+    expect(last.body.items).toHaveLength(200);
+    expect(last.body.nextCursor).toBeNull();
+  });
+
+  it('answers 400 for a bad limit or cursor', async () => {
+    const { app, saved } = await setup();
+    const id = saved[0].issueId!;
+    for (const query of [
+      { limit: '0' },
+      { limit: '201' },
+      { limit: '-5' },
+      { limit: '2.5' },
+      { limit: 'ten' },
+      { limit: '' },
+    ]) {
+      const res = await request(app).get(`/issues/${id}/activity`).query(query);
+      expect([query, res.status]).toEqual([query, 400]);
+      expect(res.body.error.message).toContain('limit');
+    }
+    const doubled = await request(app).get(
+      `/issues/${id}/activity?limit=5&limit=6`,
+    );
+    expect(doubled.status).toBe(400);
+    for (const cursor of [
+      'not-a-cursor',
+      Buffer.from('["yesterday","x"]').toString('base64url'),
+      Buffer.from('{"createdAt":"2026-12-01T00:00:00Z"}').toString('base64url'),
+      Buffer.from('["2026-12-01T00:00:00.000Z",""]').toString('base64url'),
+    ]) {
+      const res = await request(app)
+        .get(`/issues/${id}/activity`)
+        .query({ cursor });
+      expect([cursor, res.status]).toEqual([cursor, 400]);
+      expect(res.body.error.message).toContain('cursor');
+    }
   });
 });
