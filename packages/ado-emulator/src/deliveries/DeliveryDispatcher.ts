@@ -92,7 +92,11 @@ export class DeliveryDispatcher {
     if (change.kind === 'created') events.push('workitem.created');
     if (change.kind === 'updated') events.push('workitem.updated');
     if (change.kind === 'deleted') events.push('workitem.deleted');
-    if (change.comment && change.kind !== 'deleted')
+    if (change.kind === 'restored') events.push('workitem.restored');
+    if (
+      change.comment &&
+      (change.kind === 'created' || change.kind === 'updated')
+    )
       events.push('workitem.commented');
     for (const eventType of events) {
       for (const sub of change.org.subscriptions.values()) {

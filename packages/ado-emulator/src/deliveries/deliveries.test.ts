@@ -271,6 +271,73 @@ describe('service hook deliveries', () => {
     expect(d.resource.url).toContain(`/_apis/wit/recyclebin/${id}`);
   });
 
+  it('sends workitem.restored after a recycle-bin restore, and commented at the revision of its update', async () => {
+    await subscribe('workitem.updated');
+    await subscribe('workitem.commented');
+    await subscribe('workitem.deleted');
+    await subscribe('workitem.restored');
+    const created = await request(emu.app)
+      .post('/_admin/fabrikam/workitems')
+      .send({
+        project: 'Mobile',
+        type: 'Bug',
+        fields: { 'System.Title': 'x' },
+      });
+    const id = created.body.id;
+    await patch(id, [
+      { op: 'add', path: '/fields/System.History', value: 'Looking into it' },
+    ]);
+    await request(emu.app).delete(`/_admin/fabrikam/workitems/${id}`);
+    const projectId = created.body.projectId;
+    // ADO's Recycle Bin - Restore Work Item.
+    const wrong = await request(emu.app)
+      .patch(`/fabrikam/${projectId}/_apis/wit/recyclebin/${id}`)
+      .set('Authorization', PAT)
+      .send({ IsDeleted: true });
+    expect(wrong.status).toBe(400);
+    const restored = await request(emu.app)
+      .patch(`/fabrikam/${projectId}/_apis/wit/recyclebin/${id}`)
+      .set('Authorization', PAT)
+      .send({ IsDeleted: false });
+    expect(restored.status).toBe(200);
+    expect(
+      (
+        await request(emu.app)
+          .get(`/fabrikam/_apis/wit/workitems/${id}`)
+          .set('Authorization', PAT)
+      ).status,
+    ).toBe(200);
+    await emu.whenDeliveriesIdle();
+    const byType = (t: string) =>
+      subscriber.received.filter(r => r.body.eventType === t).map(r => r.body);
+
+    const [comment] = byType('workitem.commented');
+    const commentUpdate = byType('workitem.updated').find(
+      u => u.resource.fields['System.History'],
+    )!;
+    expect(comment.resource.rev).toBe(commentUpdate.resource.rev);
+    const [deleted] = byType('workitem.deleted');
+    const [r] = byType('workitem.restored');
+    const model = fixtureBody('hook-workitem-restored.json');
+    expect(
+      keys(r).filter(k => k !== 'subscriptionId' && k !== 'notificationId'),
+    ).toEqual(keys(model).filter(k => k !== 'scope'));
+    expect(keys(r.resource)).toEqual(keys(model.resource));
+    expect(r.resource.id).toBe(id);
+    expect(r.resource.rev).toBe(deleted.resource.rev + 1);
+    expect(r.resource.url).toContain(`/_apis/wit/workItems/${id}`);
+    expect(r.message.text).toContain('restored by');
+
+    // The admin shortcut restores as well (for the e2e test).
+    await request(emu.app).delete(`/_admin/fabrikam/workitems/${id}`);
+    const again = await request(emu.app).post(
+      `/_admin/fabrikam/workitems/${id}/restore`,
+    );
+    expect(again.status).toBe(200);
+    await emu.whenDeliveriesIdle();
+    expect(byType('workitem.restored')).toHaveLength(2);
+  });
+
   it('delivers in order per subscription', async () => {
     await subscribe('workitem.updated');
     subscriber.respondWith(503);

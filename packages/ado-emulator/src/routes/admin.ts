@@ -7,6 +7,7 @@ import { Organization, SubscriptionStatus } from '../state/model';
 import {
   createWorkItem,
   deleteWorkItem,
+  restoreWorkItem,
   fieldsToOps,
   updateWorkItem,
 } from '../state/workItems';
@@ -107,6 +108,14 @@ export function adminRoutes(
     const o = org(req.params.org);
     const wi = item(o, req.params.id);
     deleteWorkItem(state, o, wi, actor(o, req.query.as ?? req.body?.as));
+    res.json(wi);
+  });
+
+  router.post('/:org/workitems/:id/restore', (req, res) => {
+    const o = org(req.params.org);
+    const wi = o.workItems.get(Number(req.params.id));
+    if (!wi || !wi.deleted) throw workItemNotFound(req.params.id);
+    restoreWorkItem(state, o, wi, actor(o, req.body?.as));
     res.json(wi);
   });
 

@@ -7,6 +7,7 @@ import {
   createWorkItem,
   deleteWorkItem,
   parsePatch,
+  restoreWorkItem,
   updateWorkItem,
 } from '../state/workItems';
 import { AdoError, workItemNotFound } from '../util/errors';
@@ -19,7 +20,7 @@ function list(value: unknown): string[] | undefined {
     .filter(Boolean);
 }
 
-/** Work items: get, batch get, create, update, delete, comments. */
+/** Work items: get, batch get, create, update, delete, restore (recycle bin), comments. */
 export function workItemsRoutes({ state }: RouteContext): Router {
   const router = Router();
 
@@ -122,6 +123,33 @@ export function workItemsRoutes({ state }: RouteContext): Router {
       });
     });
   }
+
+  // Recycle Bin - Restore Work Item: PATCH {IsDeleted: false}.
+  router.patch('/:org/:project/_apis/wit/recyclebin/:id', (req, res) => {
+    const org = orgOf(res);
+    const project = state.projectOrThrow(org, req.params.project);
+    const wi = org.workItems.get(Number(req.params.id));
+    if (!wi || !wi.deleted || wi.projectId !== project.id)
+      throw workItemNotFound(req.params.id);
+    if (req.body?.IsDeleted !== false) {
+      throw new AdoError(
+        400,
+        'ArgumentException',
+        'VS403415: Only {"IsDeleted": false} (restore) is supported.',
+      );
+    }
+    restoreWorkItem(state, org, wi, callerOf(res));
+    res.json({
+      id: wi.id,
+      code: 200,
+      type: wi.fields['System.WorkItemType'],
+      name: wi.fields['System.Title'],
+      project: project.name,
+      url: `${state.urls.org(org.name)}${project.id}/_apis/wit/workItems/${
+        wi.id
+      }`,
+    });
+  });
 
   const createOrUpdate = (req: Request, res: Response) => {
     const org = orgOf(res);

@@ -18,7 +18,7 @@ export interface Credential {
 
 /** A change to a work item, handed to the service hook dispatcher. */
 export interface WorkItemChange {
-  kind: 'created' | 'updated' | 'deleted';
+  kind: 'created' | 'updated' | 'deleted' | 'restored';
   org: Organization;
   before?: WorkItem;
   after: WorkItem;

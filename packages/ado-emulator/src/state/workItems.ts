@@ -436,6 +436,28 @@ export function deleteWorkItem(
   return wi;
 }
 
+/**
+ * Restores a recycled work item (ADO's recycle bin restore): a new revision, delivered as
+ * `workitem.restored` with the whole item.
+ */
+export function restoreWorkItem(
+  state: EmulatorState,
+  org: Organization,
+  wi: WorkItem,
+  by: Identity,
+): WorkItem {
+  const now = nowIso();
+  const before = clone(wi);
+  wi.deleted = false;
+  wi.rev += 1;
+  wi.updateCount += 1;
+  wi.watermark = ++org.watermark;
+  wi.fields['System.ChangedDate'] = now;
+  wi.fields['System.ChangedBy'] = by.email;
+  state.emit({ kind: 'restored', org, before, after: clone(wi), by, at: now });
+  return wi;
+}
+
 export function workItemTypeNotFound(type: string, project: string): AdoError {
   return new AdoError(
     404,
