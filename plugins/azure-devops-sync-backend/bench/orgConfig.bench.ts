@@ -1,15 +1,18 @@
 /* eslint-disable no-console */
 /**
  * Org config benchmark: how long the settings form takes to get every project's states from ADO,
- * against the emulator with added latency, beside the reference algorithm in the same run.
+ * against the emulator with added latency, beside the reference algorithm in the same run: in
+ * process (the catalog read alone) and through HTTP (`GET /organizations/:id/config` on a real
+ * backend process: cold with `?refresh=true`, warm, and warm with `If-None-Match`).
  *
- *   npm run bench:config [-- --latency 50 --sizes 10,50,200 --warm-runs 200]
+ *   npm run bench:config [-- --latency 50 --sizes 10,50,200 --warm-runs 200 --cold-runs 5]
  */
 import { createEmulator, generateSeed } from '@internal/ado-emulator';
 import { AdoClient } from '../src/api/AdoClient';
 import { buildConfigFields, ProjectCatalog } from '../src/sync/configFields';
 import { fetchProjectCatalog } from '../src/service/fetchProjectCatalog';
 import { ProjectCatalogService } from '../src/service/ProjectCatalogService';
+import { measureConfigOverHttp } from './orgConfigHttp';
 import { referenceOrgConfigStates } from './referenceAlgorithm';
 
 function arg(name: string, fallback: string): string {
@@ -21,6 +24,7 @@ const LATENCY_MS = Number(arg('latency', '50'));
 const SIZES = arg('sizes', '10,50,200').split(',').map(Number);
 const PROCESSES = Number(arg('processes', '3'));
 const WARM_RUNS = Number(arg('warm-runs', '200'));
+const COLD_RUNS = Number(arg('cold-runs', '5'));
 const AUTH = `Basic ${Buffer.from(':demo-pat').toString('base64')}`;
 
 /** The smallest CacheService the catalog service needs: a Map with TTLs. */
@@ -58,8 +62,20 @@ function covered(catalog: ProjectCatalog): number {
   ).length;
 }
 
+function printTable(title: string, header: string[], rows: string[][]) {
+  console.log(`\n${title}\n`);
+  const table = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...table.map(r => r[i].length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`);
+  rows.forEach(r => console.log(line(r)));
+}
+
 async function run() {
   const rows: string[][] = [];
+  const httpRows: string[][] = [];
   for (const size of SIZES) {
     const emulator = createEmulator({
       seed: generateSeed({ projects: size, processes: PROCESSES }),
@@ -116,31 +132,58 @@ async function run() {
       `${percentile(warm, 99).toFixed(3)} ms`,
       `${(referenceMs / coldMs).toFixed(1)}x`,
     ]);
+
+    const http = await measureConfigOverHttp({
+      emulatorUrl: running.url,
+      requests: requestsBefore,
+      coldRuns: COLD_RUNS,
+      warmRuns: WARM_RUNS,
+    });
+    httpRows.push([
+      String(size),
+      `${referenceMs.toFixed(0)} ms`,
+      `${http.coldMs.toFixed(0)} ms`,
+      String(http.coldRequests),
+      `${http.covered}/${http.projects}`,
+      `${http.warmP50Ms.toFixed(2)} ms`,
+      `${http.warmP99Ms.toFixed(2)} ms`,
+      `${http.notModifiedP50Ms.toFixed(2)} ms (${http.notModifiedStatus})`,
+      `${(http.bytes / 1024).toFixed(0)} KB`,
+    ]);
     await running.close();
   }
 
-  const header = [
-    'projects',
-    'reference cold',
-    'ref requests',
-    'ref covered',
-    'ours cold',
-    'our requests',
-    'our covered',
-    'ours warm p50',
-    'ours warm p99',
-    'speed-up',
-  ];
-  console.log(
-    `\nOrg config states, ${PROCESSES} processes, ${LATENCY_MS} ms emulated ADO latency, ${WARM_RUNS} warm runs\n`,
+  printTable(
+    `Org config states in process, ${PROCESSES} processes, ${LATENCY_MS} ms emulated ADO latency, ${WARM_RUNS} warm runs`,
+    [
+      'projects',
+      'reference cold',
+      'ref requests',
+      'ref covered',
+      'ours cold',
+      'our requests',
+      'our covered',
+      'ours warm p50',
+      'ours warm p99',
+      'speed-up',
+    ],
+    rows,
   );
-  const table = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...table.map(r => r[i].length)));
-  const line = (r: string[]) =>
-    `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`);
-  rows.forEach(r => console.log(line(r)));
+  printTable(
+    `GET /organizations/:id/config through HTTP (real backend, SQLite), cold = median of ${COLD_RUNS} with ?refresh=true, ${WARM_RUNS} warm runs`,
+    [
+      'projects',
+      'reference cold (in process)',
+      'cold',
+      'ADO requests',
+      'covered',
+      'warm p50',
+      'warm p99',
+      'If-None-Match p50',
+      'body',
+    ],
+    httpRows,
+  );
 }
 
 run().catch(error => {

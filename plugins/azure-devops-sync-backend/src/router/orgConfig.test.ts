@@ -7,6 +7,7 @@ import {
   fakeAdoHandlers,
   fakeAdoState,
   FakeAdoState,
+  makeProject,
   registerMswHooksAllowingLocal,
 } from '../__testUtils__/fakeAdo';
 import { startPlugin, TEST_PAT } from '../__testUtils__/startPlugin';
@@ -101,8 +102,8 @@ describe.each(databases.eachSupportedId())(
         'Closed',
       ]);
 
-      // 3 project pages + 1 processes call + 1 call per process; no per-project calls.
-      expect(state.requests).toHaveLength(7);
+      // 1 project page + 1 processes call + 1 call per process; no per-project calls.
+      expect(state.requests).toHaveLength(5);
       expect(res.body.values.sync_status_forward).toEqual({});
       expect(res.body.canUpdate).toBe(true);
       expect(JSON.stringify(res.body)).not.toContain(TEST_PAT);
@@ -118,6 +119,63 @@ describe.each(databases.eachSupportedId())(
       expect(state.requests.length).toBe(afterFirst);
       await getConfig(server, orgId, '?refresh=true');
       expect(state.requests.length).toBe(afterFirst * 2);
+    });
+
+    it('answers an unchanged form with 304 to If-None-Match, and a changed one in full', async () => {
+      const state = fakeAdoState({ projects: 2, processIds: ['p-a'] });
+      const { server, orgId } = await setup(state);
+      const first = await getConfig(server, orgId);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+
+      const again = await getConfig(server, orgId).set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      expect(again.text).toBeFalsy();
+      // fetch() adds Cache-Control: no-cache to a request with If-None-Match; a weak tag (from
+      // a compressing proxy) in a list matches too.
+      const fromFetch = await getConfig(server, orgId)
+        .set('Cache-Control', 'no-cache')
+        .set('If-None-Match', `"other", W/${etag}`);
+      expect(fromFetch.status).toBe(304);
+
+      // A saved setting changes the answer: the old ETag gets the new form.
+      const put = await request(server)
+        .put(`/api/azure-devops-sync/organizations/${orgId}/config`)
+        .set('Authorization', auth)
+        .send({ sync_comments: true });
+      expect(put.status).toBe(200);
+      const changed = await getConfig(server, orgId).set('If-None-Match', etag);
+      expect(changed.status).toBe(200);
+      expect(changed.body.values.sync_comments).toBe(true);
+      expect(changed.headers.etag).not.toBe(etag);
+
+      // So does a project added in ADO, once the catalog is read again.
+      state.projects.push(makeProject(2, 'p-a'));
+      const refreshed = await getConfig(server, orgId, '?refresh=true').set(
+        'If-None-Match',
+        changed.headers.etag,
+      );
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.fields[0].addDropdown.items).toHaveLength(3);
+      expect(refreshed.headers.etag).not.toBe(changed.headers.etag);
+    });
+
+    it('gives readers and admins different ETags (their forms differ)', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      const { server: admin, orgId, knex } = await setup(state);
+      const reader = await startPlugin({
+        knex,
+        permission: AuthorizeResult.DENY,
+      });
+      const asAdmin = await getConfig(admin, orgId);
+      const asReader = await getConfig(reader, orgId).set(
+        'If-None-Match',
+        asAdmin.headers.etag,
+      );
+      expect(asReader.status).toBe(200);
+      expect(asReader.body.canUpdate).toBe(false);
+      expect(asReader.headers.etag).not.toBe(asAdmin.headers.etag);
     });
 
     it('falls back to Bug → Issue → Task per project without the process API', async () => {

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import {
   InputError,
   NotFoundError,
@@ -23,8 +24,24 @@ import { ProjectCatalogService } from './ProjectCatalogService';
 export const FEATURE_DISABLED_REASON =
   'Issue sync is turned off for this portal (azureDevOpsSync.issueSync.enabled is false)';
 
+/** A settings form answer as sent: its JSON text and an ETag of it. */
+export interface OrgConfigResponse {
+  json: string;
+  etag: string;
+}
+
 /** `get_organization_config` and `update_organization_config`. */
 export class OrgConfigService {
+  /**
+   * Built answers per catalog object (ProjectCatalogService hands out the same one while it is
+   * current), keyed by everything else the answer depends on: a new catalog or changed values
+   * build a new one, and answers of replaced catalogs go with them.
+   */
+  private readonly built = new WeakMap<
+    ProjectCatalog,
+    Map<string, OrgConfigResponse>
+  >();
+
   constructor(
     private readonly deps: {
       organizations: OrganizationStore;
@@ -39,19 +56,75 @@ export class OrgConfigService {
     organizationId: string,
     options: { refresh?: boolean; canUpdate: boolean },
   ): Promise<OrganizationConfig> {
+    const { values, catalog, adoError } = await this.load(
+      organizationId,
+      options,
+    );
+    return this.build(organizationId, values, catalog, adoError, options);
+  }
+
+  /** {@link get} as JSON text with an ETag, built once per catalog and values. */
+  async getResponse(
+    organizationId: string,
+    options: { refresh?: boolean; canUpdate: boolean },
+  ): Promise<OrgConfigResponse> {
+    const { values, catalog, adoError } = await this.load(
+      organizationId,
+      options,
+    );
+    const key = JSON.stringify([values, adoError ?? null, options.canUpdate]);
+    let answers = this.built.get(catalog);
+    if (!answers) {
+      answers = new Map();
+      this.built.set(catalog, answers);
+    }
+    let answer = answers.get(key);
+    if (!answer) {
+      const json = JSON.stringify(
+        this.build(organizationId, values, catalog, adoError, options),
+      );
+      const hash = createHash('sha256').update(json).digest('base64url');
+      answer = { json, etag: `"${hash.slice(0, 32)}"` };
+      // Readers and admins, and a value or two saved since: a few answers per catalog.
+      if (answers.size >= 8) answers.clear();
+      answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async load(
+    organizationId: string,
+    options: { refresh?: boolean },
+  ): Promise<{
+    values: OrganizationConfigValues;
+    catalog: ProjectCatalog;
+    adoError?: string;
+  }> {
     await this.requireOrganization(organizationId);
     const values = await this.deps.configs.get(organizationId);
-    let catalog: ProjectCatalog = { projects: [], states: {} };
-    let adoError: string | undefined;
     try {
-      catalog = await this.deps.catalogs.get(organizationId, options);
+      const catalog = await this.deps.catalogs.get(organizationId, options);
+      return { values, catalog };
     } catch (error) {
-      if (error instanceof ProjectCatalogError) catalog = error.partial;
-      adoError = describeAdoError(error);
+      const adoError = describeAdoError(error);
       this.deps.logger.warn(
         `Could not read projects and states of organization ${organizationId}: ${adoError}`,
       );
+      const catalog =
+        error instanceof ProjectCatalogError
+          ? error.partial
+          : { projects: [], states: {} };
+      return { values, catalog, adoError };
     }
+  }
+
+  private build(
+    organizationId: string,
+    values: OrganizationConfigValues,
+    catalog: ProjectCatalog,
+    adoError: string | undefined,
+    options: { canUpdate: boolean },
+  ): OrganizationConfig {
     return {
       organizationId,
       fields: buildConfigFields({
