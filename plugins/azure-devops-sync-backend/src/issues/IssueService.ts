@@ -105,15 +105,18 @@ export class IssueService {
           t,
         );
       }
-      const issue = (await issues.get(issueId, t))!;
+      let issue = (await issues.get(issueId, t))!;
       if (options.sendToAdo && (statusChanged || assigneeChanged)) {
-        await this.queue(t, issueId, links =>
+        const changed = issue;
+        const queued = await this.queue(t, issueId, links =>
           outboundJobsForChange(links, {
             statusChanged,
             assigneeChanged,
-            issue,
+            issue: changed,
           }),
         );
+        // Read again: the answer shows the links pending with the jobs just queued.
+        if (queued > 0) issue = (await issues.get(issueId, t))!;
       }
       return { issue, statusChanged, assigneeChanged };
     });
@@ -288,22 +291,24 @@ export class IssueService {
     tx: Knex.Transaction,
     issueId: string,
     jobsFor: (links: StoredIssueLink[]) => OutboxJobInput[],
-  ): Promise<void> {
+  ): Promise<number> {
     const links = await this.deps.issues.linksOfIssue(issueId, tx);
-    await this.enqueue(tx, jobsFor(links.filter(l => !l.broken)));
+    return this.enqueue(tx, jobsFor(links.filter(l => !l.broken)));
   }
 
+  /** Queues the jobs in `tx`; returns how many. */
   private async enqueue(
     tx: Knex.Transaction,
     jobs: OutboxJobInput[],
-  ): Promise<void> {
-    if (jobs.length === 0) return;
+  ): Promise<number> {
+    if (jobs.length === 0) return 0;
     await this.deps.outbox.enqueue(jobs, tx);
     // Woken only once the jobs are visible to the worker; a rollback wakes nobody.
     tx.executionPromise.then(
       () => this.deps.onQueued?.(),
       () => undefined,
     );
+    return jobs.length;
   }
 
   private async lockIssue(issueId: string, tx: Knex.Transaction) {
