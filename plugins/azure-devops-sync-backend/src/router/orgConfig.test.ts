@@ -279,6 +279,16 @@ describe.each(databases.eachSupportedId())(
         'Resolve and unresolve status are required.',
       );
 
+      const sameState = await put({
+        sync_status_forward: {
+          [p0.id]: { on_resolve: 'Closed', on_unresolve: 'Closed' },
+        },
+      });
+      expect(sameState.status).toBe(400);
+      expect(sameState.body.error.message).toContain(
+        'project Project 000 resolves and unresolves to the same state "Closed"',
+      );
+
       const unknownKey = await put({ sync_all_the_things: true });
       expect(unknownKey.status).toBe(400);
       expect(unknownKey.body.error.message).toMatch(/sync_all_the_things/);

@@ -80,6 +80,22 @@ describe('checkConfigUpdate', () => {
     });
   });
 
+  it('refuses a project that resolves and unresolves to the same state, naming both', () => {
+    const same = checkConfigUpdate(
+      parse({
+        sync_status_forward: {
+          p1: { on_resolve: 'Active', on_unresolve: 'Active' },
+        },
+      }),
+      catalog,
+    );
+    expect(same).toEqual({
+      ok: false,
+      message:
+        'sync_status_forward: project Payments resolves and unresolves to the same state "Active"; pick two different states',
+    });
+  });
+
   it('passes a valid update through, de-duplicating done states', () => {
     const result = checkConfigUpdate(
       parse({

@@ -76,6 +76,17 @@ export function checkConfigUpdate(
       return undefined;
     };
     for (const [projectId, row] of Object.entries(mapping ?? {})) {
+      // Both sides in one state would make every sync a no-op (or flip-flop with inbound sync).
+      if (row.on_resolve === row.on_unresolve && projects.has(projectId)) {
+        return {
+          ok: false,
+          message: `sync_status_forward: project ${projects.get(
+            projectId,
+          )} resolves and unresolves to the same state "${
+            row.on_resolve
+          }"; pick two different states`,
+        };
+      }
       const message = check(
         projectId,
         [row.on_resolve!, row.on_unresolve!],

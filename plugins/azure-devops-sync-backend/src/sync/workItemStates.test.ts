@@ -8,19 +8,57 @@ import {
 describe('statesFromProcessTypes', () => {
   const states = statesFromProcessTypes(AGILE_TYPES.value);
 
-  it('offers every work-tracking state once, in workflow order', () => {
+  it("offers the Bug's states only, in workflow order (not the union of every type's)", () => {
+    // User Story and Epic add Removed; a Bug never reaches it.
     expect(states.map(s => s.name)).toEqual([
       'New',
       'Active',
       'Resolved',
       'Closed',
-      'Removed',
     ]);
+    // Epic lists Resolved as InProgress; for a Bug it is Resolved.
+    expect(states.find(s => s.name === 'Resolved')?.category).toBe('Resolved');
   });
 
-  it("takes a state's category from Bug first, as the reference's fallback does", () => {
-    // Epic lists Resolved as InProgress (and again as a hidden override); Bug as Resolved.
-    expect(states.find(s => s.name === 'Resolved')?.category).toBe('Resolved');
+  it('takes Issue, then Task, when the process has no Bug', () => {
+    const issueOnly = statesFromProcessTypes([
+      {
+        referenceName: 'X.Task',
+        name: 'Task',
+        states: [{ name: 'Task Only', stateCategory: 'InProgress' }],
+      },
+      {
+        referenceName: 'X.Issue',
+        name: 'Issue',
+        states: [
+          { name: 'To Do', stateCategory: 'Proposed' },
+          { name: 'Done', stateCategory: 'Completed' },
+        ],
+      },
+    ]);
+    expect(issueOnly.map(s => s.name)).toEqual(['To Do', 'Done']);
+  });
+
+  it('offers every visible state once when the process has none of Bug, Issue, Task', () => {
+    const custom = statesFromProcessTypes([
+      {
+        referenceName: 'X.Ticket',
+        name: 'Ticket',
+        states: [
+          { name: 'Open', stateCategory: 'Proposed' },
+          { name: 'Shipped', stateCategory: 'Completed' },
+        ],
+      },
+      {
+        referenceName: 'X.Chore',
+        name: 'Chore',
+        states: [
+          { name: 'Open', stateCategory: 'Proposed' },
+          { name: 'Doing', stateCategory: 'InProgress' },
+        ],
+      },
+    ]);
+    expect(custom.map(s => s.name)).toEqual(['Open', 'Doing', 'Shipped']);
   });
 
   it('leaves out test-management states and disabled types', () => {

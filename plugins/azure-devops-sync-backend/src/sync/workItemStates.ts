@@ -53,21 +53,22 @@ function sortStates(states: WorkItemState[]): WorkItemState[] {
 }
 
 /**
- * The states a project offers, from its process's work item types: every visible state of every
- * work-tracking type, each name once.
+ * The states a project's work items move through in sync, from its process's work item types:
+ * those of the first of Bug → Issue → Task the process has (the type sync reads states from,
+ * as the per-project fallback does), so a Task-only state is never offered for Bugs. A process
+ * with none of them offers every visible state of its work-tracking types, each name once.
  */
 export function statesFromProcessTypes(
   types: readonly AdoProcessWorkItemType[],
 ): WorkItemState[] {
+  const tracking = types.filter(
+    t => !t.isDisabled && !NON_TRACKING_TYPES.has(t.name.toLowerCase()),
+  );
+  const synced = tracking
+    .filter(t => typeRank(t.name) < STATE_FALLBACK_TYPES.length)
+    .sort((a, b) => typeRank(a.name) - typeRank(b.name))[0];
   const byName = new Map<string, WorkItemState>();
-  // A state name can sit in different categories per type (Agile: Resolved is "Resolved" for a
-  // Bug, "InProgress" for a User Story). The reference's Bug → Issue → Task types go first, so
-  // their category wins, as it does in the per-project fallback.
-  const ranked = [...types].sort((a, b) => typeRank(a.name) - typeRank(b.name));
-  for (const type of ranked) {
-    if (type.isDisabled || NON_TRACKING_TYPES.has(type.name.toLowerCase())) {
-      continue;
-    }
+  for (const type of synced ? [synced] : tracking) {
     const ordered = [...(type.states ?? [])].sort(
       (a, b) => (a.order ?? 0) - (b.order ?? 0),
     );
