@@ -50,12 +50,12 @@ export async function createSyncHarness(
     .send({ name: `${running.url}/fabrikam/` });
   expect(connected.status).toBe(201);
   const organizationId: string = connected.body.id;
-  // ADO would call the public webhookBaseUrl; point the hook at this test server instead.
+  // ADO would call the public webhookBaseUrl; point the hooks (one per event type) at this
+  // test server instead.
   const port = (server.address() as AddressInfo).port;
-  const sub = emulator.state
-    .org('fabrikam')!
-    .subscriptions.get(connected.body.subscription.id)!;
-  sub.consumerInputs.url = `http://127.0.0.1:${port}/api/azure-devops-sync/webhooks/workitem`;
+  for (const sub of emulator.state.org('fabrikam')!.subscriptions.values()) {
+    sub.consumerInputs.url = `http://127.0.0.1:${port}/api/azure-devops-sync/webhooks/workitem`;
+  }
 
   await api
     .put(`/api/azure-devops-sync/organizations/${organizationId}/config`)

@@ -67,11 +67,54 @@ describe.each(databases.eachSupportedId())(
       });
       const api = toApiOrganization(updated);
       expect(JSON.stringify(api)).not.toContain('top-secret-value');
+      // The other three hooks are not there yet: the API says so.
       expect(api.subscription).toEqual({
         id: 'sub-1',
-        status: 'enabled',
+        status: 'missing',
         lastCheckedAt: checkedAt.toISOString(),
       });
+      for (const eventType of [
+        'workitem.commented',
+        'workitem.deleted',
+        'workitem.restored',
+      ] as const) {
+        await organizations.saveHook(org.id, {
+          eventType,
+          id: `sub-${eventType}`,
+          secret: `secret-of-${eventType}`,
+          status: 'enabled',
+        });
+      }
+      // Saved again (the health check does so each run): one row per event type.
+      await organizations.saveHook(org.id, {
+        eventType: 'workitem.deleted',
+        id: 'sub-replaced',
+        secret: 'secret-replaced',
+        status: 'onProbation',
+      });
+      const all = (await organizations.get(org.id))!;
+      expect(
+        all.hooks.map(h => [h.eventType, h.id, h.secret, h.status]),
+      ).toEqual([
+        ['workitem.updated', 'sub-1', 'top-secret-value', 'enabled'],
+        [
+          'workitem.commented',
+          'sub-workitem.commented',
+          'secret-of-workitem.commented',
+          'enabled',
+        ],
+        ['workitem.deleted', 'sub-replaced', 'secret-replaced', 'onProbation'],
+        [
+          'workitem.restored',
+          'sub-workitem.restored',
+          'secret-of-workitem.restored',
+          'enabled',
+        ],
+      ]);
+      const healthy = toApiOrganization(all);
+      expect(healthy.subscription.status).toBe('enabled');
+      expect(JSON.stringify(healthy)).not.toMatch(/secret-/);
+      expect((await organizations.list())[0].hooks).toEqual(all.hooks);
       await expect(
         organizations.update('missing', { status: 'error' }),
       ).rejects.toThrow(/No organization/);

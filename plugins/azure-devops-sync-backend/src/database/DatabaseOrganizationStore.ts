@@ -4,6 +4,8 @@ import type { SubscriptionStatus } from '@internal/plugin-azure-devops-sync-comm
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  HOOK_EVENT_TYPES,
+  OrganizationHook,
   OrganizationPatch,
   OrganizationRecord,
   OrganizationStore,
@@ -11,6 +13,17 @@ import {
 import { RawDbOrganizationRow, toIso } from './tables';
 
 const TABLE = 'organizations';
+/** The hooks besides `workitem.updated` (that one stays on the organization row). */
+const HOOKS_TABLE = 'organization_hooks';
+
+interface RawDbHookRow {
+  organization_id: string;
+  event_type: string;
+  subscription_id: string;
+  secret: string;
+  status: string;
+  checked_at: Date | string | null;
+}
 
 /** Knex-backed {@link OrganizationStore}. */
 export class DatabaseOrganizationStore implements OrganizationStore {
@@ -19,7 +32,7 @@ export class DatabaseOrganizationStore implements OrganizationStore {
 
   async list(): Promise<OrganizationRecord[]> {
     const rows = await this.db<RawDbOrganizationRow>(TABLE).orderBy('name');
-    return rows.map(toRecord);
+    return this.withHooks(rows);
   }
 
   async get(id: string): Promise<OrganizationRecord | undefined> {
@@ -30,7 +43,7 @@ export class DatabaseOrganizationStore implements OrganizationStore {
     const row = await this.db<RawDbOrganizationRow>(TABLE)
       .whereRaw('LOWER(name) = ?', [name.toLowerCase()])
       .first();
-    return row ? toRecord(row) : undefined;
+    return row ? (await this.withHooks([row]))[0] : undefined;
   }
 
   async getByExternalId(
@@ -39,7 +52,7 @@ export class DatabaseOrganizationStore implements OrganizationStore {
     const row = await this.db<RawDbOrganizationRow>(TABLE)
       .whereRaw('LOWER(external_id) = ?', [externalId.toLowerCase()])
       .first();
-    return row ? toRecord(row) : undefined;
+    return row ? (await this.withHooks([row]))[0] : undefined;
   }
 
   async createOrGet(input: {
@@ -100,11 +113,83 @@ export class DatabaseOrganizationStore implements OrganizationStore {
     where: Partial<RawDbOrganizationRow>,
   ): Promise<OrganizationRecord | undefined> {
     const row = await this.db<RawDbOrganizationRow>(TABLE).where(where).first();
-    return row ? toRecord(row) : undefined;
+    return row ? (await this.withHooks([row]))[0] : undefined;
+  }
+
+  async saveHook(
+    organizationId: string,
+    hook: Omit<OrganizationHook, 'checkedAt'> & { id: string; secret: string },
+  ): Promise<void> {
+    const checkedAt = new Date();
+    if (hook.eventType === 'workitem.updated') {
+      await this.update(organizationId, {
+        subscriptionId: hook.id,
+        subscriptionSecret: hook.secret,
+        subscriptionStatus: hook.status,
+        subscriptionCheckedAt: checkedAt,
+      });
+      return;
+    }
+    await this.db<RawDbHookRow>(HOOKS_TABLE)
+      .insert({
+        organization_id: organizationId,
+        event_type: hook.eventType,
+        subscription_id: hook.id,
+        secret: hook.secret,
+        status: hook.status,
+        checked_at: checkedAt,
+      })
+      .onConflict(['organization_id', 'event_type'])
+      .merge();
+  }
+
+  /** Records with their hooks, read in one query for all of them. */
+  private async withHooks(
+    rows: RawDbOrganizationRow[],
+  ): Promise<OrganizationRecord[]> {
+    if (rows.length === 0) return [];
+    const hookRows = await this.db<RawDbHookRow>(HOOKS_TABLE).whereIn(
+      'organization_id',
+      rows.map(r => r.id),
+    );
+    return rows.map(row =>
+      toRecord(
+        row,
+        hookRows.filter(h => h.organization_id === row.id),
+      ),
+    );
   }
 }
 
-function toRecord(row: RawDbOrganizationRow): OrganizationRecord {
+function toRecord(
+  row: RawDbOrganizationRow,
+  hookRows: RawDbHookRow[],
+): OrganizationRecord {
+  const subscription = {
+    id: row.subscription_id,
+    secret: row.subscription_secret,
+    status: row.subscription_status as SubscriptionStatus,
+    checkedAt: toIso(row.subscription_checked_at),
+  };
+  const hooks = HOOK_EVENT_TYPES.map((eventType): OrganizationHook => {
+    if (eventType === 'workitem.updated') return { eventType, ...subscription };
+    const stored = hookRows.find(h => h.event_type === eventType);
+    return stored
+      ? {
+          eventType,
+          id: stored.subscription_id,
+          secret: stored.secret,
+          status: stored.status as SubscriptionStatus,
+          checkedAt: toIso(stored.checked_at),
+        }
+      : {
+          eventType,
+          id: null,
+          secret: null,
+          status: 'missing',
+          checkedAt: null,
+        };
+  });
   return {
     id: row.id,
     name: row.name,
@@ -112,12 +197,8 @@ function toRecord(row: RawDbOrganizationRow): OrganizationRecord {
     domainName: row.domain_name,
     status: row.status === 'error' ? 'error' : 'active',
     statusReason: row.status_reason,
-    subscription: {
-      id: row.subscription_id,
-      secret: row.subscription_secret,
-      status: row.subscription_status as SubscriptionStatus,
-      checkedAt: toIso(row.subscription_checked_at),
-    },
+    subscription,
+    hooks,
     lastDeliveryAt: toIso(row.last_delivery_at),
     createdAt: toIso(row.created_at)!,
   };

@@ -12,6 +12,7 @@ import {
   registerMswHooksAllowingLocal,
 } from '../__testUtils__/fakeAdo';
 import { startPlugin, TEST_PAT } from '../__testUtils__/startPlugin';
+import { eventually } from '../__testUtils__/syncHarness';
 
 jest.setTimeout(60_000);
 
@@ -29,7 +30,16 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', auth)
         .send({ name });
 
-    it('connects an organization with exactly one service hook, and reuses it', async () => {
+    const EVENT_TYPES = [
+      'workitem.updated',
+      'workitem.commented',
+      'workitem.deleted',
+      'workitem.restored',
+    ];
+    const secretOf = (hook: any): string =>
+      hook.consumerInputs.httpHeaders.replace(/^Shared-Secret:/, '');
+
+    it('connects an organization with one service hook per event type, and reuses them', async () => {
       const state = fakeAdoState({ projects: 1 });
       msw.use(...fakeAdoHandlers(state));
       const server = await startPlugin({
@@ -45,30 +55,30 @@ describe.each(databases.eachSupportedId())(
         status: 'active',
         subscription: { status: 'enabled' },
       });
-      expect(state.subscriptions.size).toBe(1);
-      const [hook] = [...state.subscriptions.values()];
-      expect(hook).toMatchObject({
-        publisherId: 'tfs',
-        eventType: 'workitem.updated',
-        resourceVersion: '1.0',
-        consumerId: 'webHooks',
-        consumerActionId: 'httpRequest',
-        consumerInputs: {
-          url: 'https://backstage.example.com/api/azure-devops-sync/webhooks/workitem',
-          resourceDetailsToSend: 'all',
-        },
-      });
-      const secret = hook.consumerInputs.httpHeaders.replace(
-        /^Shared-Secret:/,
-        '',
-      );
-      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      const hooks = [...state.subscriptions.values()];
+      expect(hooks.map(h => h.eventType)).toEqual(EVENT_TYPES);
+      for (const hook of hooks) {
+        expect(hook).toMatchObject({
+          publisherId: 'tfs',
+          resourceVersion: '1.0',
+          consumerId: 'webHooks',
+          consumerActionId: 'httpRequest',
+          consumerInputs: {
+            url: 'https://backstage.example.com/api/azure-devops-sync/webhooks/workitem',
+            resourceDetailsToSend: 'all',
+          },
+        });
+        expect(secretOf(hook)).toMatch(/^[0-9a-f]{64}$/);
+      }
+      // Each hook its own secret: replacing one never touches the others.
+      expect(new Set(hooks.map(secretOf)).size).toBe(4);
+      expect(first.body.subscription.id).toBe(hooks[0].id);
 
       const second = await connect(server, 'https://dev.azure.com/fabrikam');
       expect(second.status).toBe(201);
       expect(second.body.id).toBe(first.body.id);
-      expect(state.subscriptions.size).toBe(1);
-      expect(state.requests.filter(r => r.startsWith('POST'))).toHaveLength(1);
+      expect(state.subscriptions.size).toBe(4);
+      expect(state.requests.filter(r => r.startsWith('POST'))).toHaveLength(4);
 
       const list = await request(server)
         .get('/api/azure-devops-sync/organizations')
@@ -76,27 +86,97 @@ describe.each(databases.eachSupportedId())(
       expect(list.status).toBe(200);
       expect(list.body.items).toHaveLength(1);
       const text = JSON.stringify(list.body);
-      expect(text).not.toContain(secret);
+      for (const hook of hooks) expect(text).not.toContain(secretOf(hook));
       expect(text).not.toContain(TEST_PAT);
     });
 
-    it('replaces a hook ADO disabled, with a new secret', async () => {
+    it('replaces a hook ADO disabled, with a new secret, and keeps the others', async () => {
       const state = fakeAdoState({ projects: 1 });
       msw.use(...fakeAdoHandlers(state));
       const server = await startPlugin({
         knex: await databases.init(databaseId),
       });
       await connect(server);
-      const [old] = [...state.subscriptions.values()];
+      const before = [...state.subscriptions.values()];
+      const old = before.find(h => h.eventType === 'workitem.deleted')!;
       old.status = 'disabledBySystem';
+      const listed = await request(server)
+        .get('/api/azure-devops-sync/organizations')
+        .set('Authorization', auth);
+      expect(listed.body.items[0].subscription.status).toBe('enabled');
       const again = await connect(server);
       expect(again.body.subscription.status).toBe('enabled');
-      expect(state.subscriptions.size).toBe(1);
-      const [fresh] = [...state.subscriptions.values()];
+      expect(state.subscriptions.size).toBe(4);
+      const after = [...state.subscriptions.values()];
+      const fresh = after.find(h => h.eventType === 'workitem.deleted')!;
       expect(fresh.id).not.toBe(old.id);
-      expect(fresh.consumerInputs.httpHeaders).not.toBe(
-        old.consumerInputs.httpHeaders,
+      expect(secretOf(fresh)).not.toBe(secretOf(old));
+      expect(
+        after.filter(h => h !== fresh).map(h => [h.id, secretOf(h)]),
+      ).toEqual(before.filter(h => h !== old).map(h => [h.id, secretOf(h)]));
+    });
+
+    it('the health check adds the hooks an organization connected with only workitem.updated lacks', async () => {
+      const state = fakeAdoState({ projects: 1 });
+      msw.use(...fakeAdoHandlers(state));
+      const knex = await databases.init(databaseId);
+      const server = await startPlugin({ knex });
+      const connected = await connect(server);
+      const organizationId = connected.body.id;
+      // As stored before there were four hooks: the organization row's hook only.
+      await knex('organization_hooks').delete();
+      for (const [id, hook] of state.subscriptions) {
+        if (hook.eventType !== 'workitem.updated')
+          state.subscriptions.delete(id);
+      }
+      const [updated] = [...state.subscriptions.values()];
+      const listed = await request(server)
+        .get('/api/azure-devops-sync/organizations')
+        .set('Authorization', auth);
+      expect(listed.body.items[0].subscription.status).toBe('missing');
+
+      // A restart runs the scheduled tasks, the subscription health check among them.
+      const restarted = await startPlugin({
+        knex,
+        runScheduledTasksOnStart: true,
+      });
+      await eventually('the missing hooks', async () =>
+        state.subscriptions.size === 4 ? true : undefined,
       );
+      const hooks = [...state.subscriptions.values()];
+      expect(hooks.map(h => h.eventType).sort()).toEqual(
+        [...EVENT_TYPES].sort(),
+      );
+      // The hook it had is kept, secret and all.
+      expect(state.subscriptions.get(updated.id)).toBe(updated);
+      const rows = await knex('organization_hooks').where({
+        organization_id: organizationId,
+      });
+      expect(rows.map(r => r.event_type).sort()).toEqual([
+        'workitem.commented',
+        'workitem.deleted',
+        'workitem.restored',
+      ]);
+      const after = await eventually('the organization healthy', async () => {
+        const res = await request(restarted)
+          .get('/api/azure-devops-sync/organizations')
+          .set('Authorization', auth);
+        const [org] = res.body.items;
+        return org.subscription.status === 'enabled' ? org : undefined;
+      });
+      expect(after.status).toBe('active');
+
+      // Deliveries signed with the new hooks' secrets are accepted.
+      const deleted = hooks.find(h => h.eventType === 'workitem.deleted')!;
+      const delivery = await request(restarted)
+        .post('/api/azure-devops-sync/webhooks/workitem')
+        .set('Shared-Secret', secretOf(deleted))
+        .send({
+          eventType: 'workitem.deleted',
+          resourceContainers: { collection: { id: ACCOUNT_ID } },
+          resource: { id: 1, rev: 2, fields: {} },
+        });
+      expect(delivery.status).toBe(200);
     });
 
     it('tells the admin which permission is missing when ADO refuses the hook', async () => {

@@ -3,9 +3,10 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { randomBytes } from 'node:crypto';
 import { AdoClient } from '../api/AdoClient';
 import { AdoApiError, AdoInvalidIdentityError } from '../api/errors';
-import type { AdoSubscription } from '../api/types';
 import { withTrailingSlash } from '../api/urls';
+import type { SubscriptionStatus } from '@internal/plugin-azure-devops-sync-common';
 import {
+  OrganizationHook,
   OrganizationRecord,
   OrganizationStore,
 } from '../database/OrganizationStore';
@@ -29,8 +30,9 @@ function hookPermissionMessage(
 }
 
 /**
- * Connects organizations (resolve account id and base URL, create the `workitem.updated` service
- * hook with a fresh shared secret) and keeps their hooks alive.
+ * Connects organizations (resolve account id and base URL, create one service hook per event
+ * type we sync — updated, commented, deleted, restored — each with a fresh shared secret) and
+ * keeps their hooks alive.
  */
 export class OrganizationConnector {
   constructor(
@@ -98,15 +100,17 @@ export class OrganizationConnector {
   }
 
   /**
-   * Makes sure ADO has a healthy `workitem.updated` hook pointing at us: reuses the stored one
-   * when ADO still has it enabled, otherwise deletes it and creates a new one with a new secret
-   * (ADO cannot re-enable a `disabledBySystem` hook in place).
+   * Makes sure ADO has a healthy hook pointing at us for each of HOOK_EVENT_TYPES: reuses a
+   * stored one ADO still has enabled, otherwise deletes it and creates a new one with a new
+   * secret (ADO cannot re-enable a `disabledBySystem` hook in place). Each hook has its own
+   * secret, so replacing one never breaks the others; an organization connected when there was
+   * only the `workitem.updated` hook gets the missing ones here.
    */
   async ensureSubscription(
     organizationId: string,
     options: { throwOnRefusal?: boolean } = {},
   ): Promise<OrganizationRecord> {
-    const { organizations, logger } = this.deps;
+    const { organizations } = this.deps;
     const connected = await this.deps.clients
       .forOrganization(organizationId)
       .catch(async error => {
@@ -116,55 +120,17 @@ export class OrganizationConnector {
         });
         throw error;
       });
-    const client = connected.client;
-    let organization = connected.organization;
+    const { client, organization } = connected;
 
     try {
-      let existing: AdoSubscription | undefined;
-      if (organization.subscription.id) {
-        existing = await client.getSubscription(organization.subscription.id);
+      for (const hook of organization.hooks) {
+        await this.ensureHook(client, organization, hook);
       }
-      const status = existing?.status ?? (existing ? 'enabled' : 'missing');
-      if (existing && HEALTHY.has(status) && organization.subscription.secret) {
-        return await organizations.update(organization.id, {
-          status: 'active',
-          statusReason: null,
-          subscriptionStatus: status as any,
-          subscriptionCheckedAt: new Date(),
-        });
-      }
-      if (existing) {
-        logger.info(
-          `Service hook ${existing.id} of ${organization.name} is ${status}; replacing it`,
-        );
-        await client.deleteSubscription(existing.id);
-      }
-      const secret = randomBytes(32).toString('hex');
-      const created = await client.createSubscription({
-        publisherId: 'tfs',
-        eventType: 'workitem.updated',
-        resourceVersion: '1.0',
-        consumerId: 'webHooks',
-        consumerActionId: 'httpRequest',
-        publisherInputs: {},
-        consumerInputs: {
-          url: this.webhookUrl,
-          resourceDetailsToSend: 'all',
-          httpHeaders: `Shared-Secret:${secret}`,
-        },
-      });
-      organization = await organizations.update(organization.id, {
+      return await organizations.update(organization.id, {
         status: 'active',
         statusReason: null,
-        subscriptionId: created.id,
-        subscriptionSecret: secret,
-        subscriptionStatus: (created.status as any) ?? 'enabled',
         subscriptionCheckedAt: new Date(),
       });
-      logger.info(
-        `Created service hook ${created.id} for ${organization.name}`,
-      );
-      return organization;
     } catch (error) {
       const refused =
         error instanceof AdoApiError && [400, 401, 403].includes(error.status);
@@ -183,6 +149,57 @@ export class OrganizationConnector {
       }
       throw error;
     }
+  }
+
+  /** One hook: kept when ADO still has it healthy, else (re)created. */
+  private async ensureHook(
+    client: AdoClient,
+    organization: OrganizationRecord,
+    hook: OrganizationHook,
+  ): Promise<void> {
+    const { organizations, logger } = this.deps;
+    const existing = hook.id
+      ? await client.getSubscription(hook.id)
+      : undefined;
+    const status = existing?.status ?? (existing ? 'enabled' : 'missing');
+    if (existing && HEALTHY.has(status) && hook.secret) {
+      await organizations.saveHook(organization.id, {
+        ...hook,
+        id: existing.id,
+        secret: hook.secret,
+        status: status as SubscriptionStatus,
+      });
+      return;
+    }
+    if (existing) {
+      logger.info(
+        `Service hook ${existing.id} (${hook.eventType}) of ${organization.name} is ${status}; replacing it`,
+      );
+      await client.deleteSubscription(existing.id);
+    }
+    const secret = randomBytes(32).toString('hex');
+    const created = await client.createSubscription({
+      publisherId: 'tfs',
+      eventType: hook.eventType,
+      resourceVersion: '1.0',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      publisherInputs: {},
+      consumerInputs: {
+        url: this.webhookUrl,
+        resourceDetailsToSend: 'all',
+        httpHeaders: `Shared-Secret:${secret}`,
+      },
+    });
+    await organizations.saveHook(organization.id, {
+      eventType: hook.eventType,
+      id: created.id,
+      secret,
+      status: (created.status as SubscriptionStatus) ?? 'enabled',
+    });
+    logger.info(
+      `Created service hook ${created.id} (${hook.eventType}) for ${organization.name}`,
+    );
   }
 
   /** Connects configured organizations not connected yet (cheap when they all are). */

@@ -349,4 +349,51 @@ describe('decideInbound: comments, deletes and links', () => {
     );
     expect(decision.kind).toBe('apply');
   });
+
+  it('clears the broken mark on restore, also at a revision already applied', () => {
+    const restore = (revision: number) =>
+      applied(
+        decideInbound(
+          {
+            eventType: 'workitem.restored',
+            workItemId: 7,
+            revision,
+            changes: { 'System.State': { newValue: 'Active' } },
+          },
+          state({ links: [link({ broken: true })], lastAppliedRevision: 6 }),
+        ),
+      );
+    expect(restore(7).snapshot).toMatchObject({ broken: false });
+    expect(restore(6).snapshot).toEqual({ broken: false });
+    expect(restore(6).stale).toBeDefined();
+    // An update never touches the mark.
+    const update = applied(
+      decideInbound(
+        updated(8, { 'System.Title': { newValue: 'x' } }),
+        state({ lastAppliedRevision: 6 }),
+      ),
+    );
+    expect(update.snapshot).not.toHaveProperty('broken');
+  });
+
+  it('names the same author for workitem.commented as for the updated of its revision', () => {
+    const commented = applied(
+      decideInbound(
+        {
+          eventType: 'workitem.commented',
+          workItemId: 7,
+          revision: 5,
+          changes: {
+            'System.History': { newValue: 'Fixed in 1.2' },
+            'System.ChangedBy': { newValue: 'Carol <carol@example.com>' },
+          },
+        },
+        state(),
+      ),
+    );
+    expect(commented.comment).toEqual({
+      text: 'Fixed in 1.2',
+      author: 'carol@example.com',
+    });
+  });
 });

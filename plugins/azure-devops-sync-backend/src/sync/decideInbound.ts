@@ -52,7 +52,10 @@ export type InboundDecision =
       state?: { from: string | null; to: string };
       /** The new ADO assignee (raw identity; empty = unassigned). */
       assignee?: { value: unknown };
-      /** Written to the links once the changes are applied; absent for a stale revision. */
+      /**
+       * Written to the links once the changes are applied. For a stale revision only
+       * `{broken: false}` of a restore, else absent.
+       */
       snapshot?: LinkSnapshot;
       /** Raised once applied; absent for a stale revision or one without a number. */
       markApplied?: number;
@@ -102,23 +105,35 @@ export function decideInbound(
     echo,
   };
 
+  // workitem.updated and workitem.commented of one revision both carry its comment: whichever
+  // is applied first records it, the other is kept out by the activity's once-per-revision key,
+  // so both must name the same author. commented has no revisedBy: its System.ChangedBy is the
+  // same person, as a "Name <email>" string.
   const history = changes['System.History']?.newValue;
   if (
     typeof history === 'string' &&
     history.trim() &&
     !ours.has('System.History')
   ) {
+    const changedBy = changes['System.ChangedBy']?.newValue;
     const by = delivery.revisedBy as { displayName?: unknown } | undefined;
+    const name =
+      by?.displayName ?? (typeof changedBy === 'string' ? changedBy : null);
     decision.comment = {
       text: history,
       author:
         identityEmail(delivery.revisedBy) ??
-        String(by?.displayName ?? 'Azure DevOps'),
+        identityEmail(changedBy) ??
+        String(name ?? 'Azure DevOps'),
     };
   }
 
+  // A restore always heals the links, whatever its revision: ADO may restore an item at the
+  // revision it was deleted at, which is not newer than the last one applied.
+  const restored = delivery.eventType === 'workitem.restored';
   if (revision > 0 && revision <= state.lastAppliedRevision) {
     decision.stale = `revision ${revision} is older than the last applied one: status and assignee left alone`;
+    if (restored) decision.snapshot = { broken: false };
     return decision;
   }
 
@@ -145,6 +160,7 @@ export function decideInbound(
   }
   const title = changes['System.Title']?.newValue;
   if (typeof title === 'string') snapshot.title = title;
+  if (restored) snapshot.broken = false;
   decision.snapshot = snapshot;
   if (revision) decision.markApplied = revision;
   return decision;

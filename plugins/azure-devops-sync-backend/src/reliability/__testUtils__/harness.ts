@@ -345,7 +345,7 @@ export interface ConnectedOrg {
 }
 
 /**
- * Connects the emulator's `fabrikam` and points its service hook at this backend (or `hookUrl`),
+ * Connects the emulator's `fabrikam` and points its service hooks at this backend (or `hookUrl`),
  * with two-way sync on and `Done` as Payments' only done state.
  */
 export async function connectFabrikam(
@@ -360,11 +360,12 @@ export async function connectFabrikam(
   if (connected.status !== 201)
     throw new Error(`connect: ${connected.status} ${connected.text}`);
   const organizationId: string = connected.body.id;
-  const sub = emu.emulator.state
-    .org('fabrikam')!
-    .subscriptions.get(connected.body.subscription.id)!;
+  const hooks = emu.emulator.state.org('fabrikam')!.subscriptions;
+  const sub = hooks.get(connected.body.subscription.id)!;
   const webhookUrl = `http://127.0.0.1:${backend.port}${API}/webhooks/workitem`;
-  sub.consumerInputs.url = options.hookUrl ?? webhookUrl;
+  // Every hook (one per event type) comes to this backend; `secret` is the updated hook's.
+  for (const hook of hooks.values())
+    hook.consumerInputs.url = options.hookUrl ?? webhookUrl;
   const secret = String(sub.consumerInputs.httpHeaders).replace(
     /^Shared-Secret:/,
     '',
