@@ -1,9 +1,12 @@
 export { useOrganizations } from './useOrganizations';
 export { useOrgConfig } from './useOrgConfig';
 export type { OrgConfigState } from './useOrgConfig';
-export { useIssues } from './useIssues';
-export { useIssueActivity } from './useIssueActivity';
+export { useIssues, hasPendingSync } from './useIssues';
+export { useIssueActivity, ACTIVITY_PAGE_SIZE } from './useIssueActivity';
+export { useIssueChanged, sameEntityRef } from './useIssueChanged';
+export { usePolling, PENDING_POLL_INTERVAL_MS } from './usePolling';
 export { useCreateConfig } from './useCreateConfig';
 export type { CreateConfigState } from './useCreateConfig';
 export { useDeliveries } from './useDeliveries';
 export { useJobs } from './useJobs';
+export { useNow } from './useNow';

@@ -2,6 +2,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp } from '@backstage/test-utils';
 import type { ActivityItem } from '@internal/plugin-azure-devops-sync-common';
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { IssueActivity } from './IssueActivity';
 
 const ado = {
@@ -69,6 +70,48 @@ describe('IssueActivity', () => {
     expect(screen.getByTestId('activity-u1')).toHaveTextContent(
       'System unlinked work item #42',
     );
+  });
+
+  it('offers older activity while more pages remain, and says when that fails', async () => {
+    const loadMore = jest.fn();
+    const items: ActivityItem[] = [
+      {
+        id: 'n1',
+        type: 'set_resolved',
+        createdAt: '2026-11-26T00:01:00Z',
+        source: ado,
+        data: {},
+      },
+    ];
+    const { rerender } = await renderInTestApp(
+      <IssueActivity
+        items={items}
+        loading={false}
+        hasMore
+        loadMore={loadMore}
+      />,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Load older activity' }),
+    );
+    expect(loadMore).toHaveBeenCalledTimes(1);
+    rerender(
+      <IssueActivity
+        items={items}
+        loading={false}
+        hasMore
+        loadMore={loadMore}
+        loadMoreError={new Error('offline')}
+      />,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Could not load older activity: offline',
+    );
+    rerender(<IssueActivity items={items} loading={false} hasMore={false} />);
+    expect(
+      screen.queryByRole('button', { name: 'Load older activity' }),
+    ).toBeNull();
   });
 
   it('has an empty and an error state', async () => {

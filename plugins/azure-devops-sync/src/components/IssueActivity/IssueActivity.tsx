@@ -1,6 +1,7 @@
 import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Tooltip from '@material-ui/core/Tooltip';
@@ -123,18 +124,25 @@ function describe(item: ActivityItem): ReactNode {
   }
 }
 
-/** One issue's activity timeline, newest last, as the backend orders it. */
+/**
+ * One issue's activity timeline, newest first as the backend pages it, with
+ * "Load older activity" while older pages remain.
+ */
 export function IssueActivity(props: {
   items?: ActivityItem[];
   loading: boolean;
   error?: Error;
+  hasMore?: boolean;
+  loadMore?: () => void;
+  loadingMore?: boolean;
+  loadMoreError?: Error;
 }) {
   const classes = useStyles();
-  const { items, loading, error } = props;
+  const { items, loading, error, hasMore, loadMore, loadingMore } = props;
   if (loading && !items) {
     return <Progress />;
   }
-  if (error) {
+  if (error && !items) {
     return (
       <ResponseErrorPanel error={error} title="Could not load the activity" />
     );
@@ -175,6 +183,32 @@ export function IssueActivity(props: {
           </ListItem>
         );
       })}
+      {error && (
+        <ListItem>
+          <Typography variant="body2" color="error" role="alert">
+            Could not reload the activity: {error.message}
+          </Typography>
+        </ListItem>
+      )}
+      {hasMore && loadMore && (
+        <ListItem>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={loadingMore}
+            onClick={loadMore}
+          >
+            {loadingMore ? 'Loading…' : 'Load older activity'}
+          </Button>
+        </ListItem>
+      )}
+      {props.loadMoreError && (
+        <ListItem>
+          <Typography variant="body2" color="error" role="alert">
+            Could not load older activity: {props.loadMoreError.message}
+          </Typography>
+        </ListItem>
+      )}
     </List>
   );
 }

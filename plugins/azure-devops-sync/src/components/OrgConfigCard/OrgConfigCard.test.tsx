@@ -1,11 +1,13 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   TestApiProvider,
   mockApis,
   renderInTestApp,
 } from '@backstage/test-utils';
+import { ISSUE_CHANGED_SIGNAL_CHANNEL } from '@internal/plugin-azure-devops-sync-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { azureDevOpsSyncApiRef } from '../../api';
@@ -19,6 +21,7 @@ import {
   orgConfig,
   responseError,
 } from '../../testing/fixtures';
+import { fakeSignals } from '../../__testUtils__/fakeSignals';
 import { OrgConfigCard } from './OrgConfigCard';
 
 type Api = ReturnType<typeof fakeApi>;
@@ -78,6 +81,46 @@ function optionsOf(select: HTMLElement) {
 jest.setTimeout(30_000);
 
 describe('OrgConfigCard', () => {
+  it('reloads the connection health when a signal names one of the entity issues', async () => {
+    const api = setup({});
+    const signals = fakeSignals();
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [azureDevOpsSyncApiRef, api],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
+          ],
+          [signalApiRef, signals.api],
+        ]}
+      >
+        <EntityProvider entity={entity()}>
+          <OrgConfigCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    await screen.findByTestId('connection-health');
+    expect(api.listOrganizations).toHaveBeenCalledTimes(1);
+    api.listOrganizations.mockResolvedValue({
+      items: [{ ...fabrikam, lastDeliveryAt: new Date().toISOString() }],
+    });
+    signals.publish(ISSUE_CHANGED_SIGNAL_CHANNEL, {
+      issueId: 'other',
+      entityRef: 'component:default/payments-api',
+    });
+    signals.publish(ISSUE_CHANGED_SIGNAL_CHANNEL, {
+      issueId: 'i1',
+      entityRef: 'component:default/web',
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('connection-health')).toHaveTextContent(
+        /Last delivery: (now|\d+ seconds? ago)/,
+      ),
+    );
+    expect(api.listOrganizations).toHaveBeenCalledTimes(2);
+  });
+
   it('shows progress while the organizations load', async () => {
     const api = fakeApi();
     api.listOrganizations.mockReturnValue(new Promise(() => {}));

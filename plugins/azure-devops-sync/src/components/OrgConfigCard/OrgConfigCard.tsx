@@ -1,3 +1,4 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
   Progress,
@@ -20,8 +21,13 @@ import {
   azureDevOpsSyncConfigUpdatePermission,
   type Organization,
 } from '@internal/plugin-azure-devops-sync-common';
-import { ReactNode } from 'react';
-import { useOrganizations, useOrgConfig } from '../../hooks';
+import { ReactNode, useCallback } from 'react';
+import {
+  sameEntityRef,
+  useIssueChanged,
+  useOrganizations,
+  useOrgConfig,
+} from '../../hooks';
 import {
   selectOrganization,
   type OrganizationSelection,
@@ -153,13 +159,22 @@ function OrganizationSettings(props: { organization: Organization }) {
 
 /**
  * The entity card: the entity's ADO organization, its connection health and
- * its sync settings (editable by users with the update permission).
+ * its sync settings (editable by users with the update permission). The
+ * health reloads when the backend signals a change to one of the entity's
+ * issues.
  *
  * @public
  */
 export function OrgConfigCard() {
   const { entity } = useEntity();
   const organizations = useOrganizations();
+  // A change to one of the entity's issues came through a delivery or went
+  // out as a job: the connection health (last delivery) moved with it.
+  const entityRef = stringifyEntityRef(entity);
+  useIssueChanged(
+    useCallback(s => sameEntityRef(s.entityRef, entityRef), [entityRef]),
+    organizations.retry,
+  );
 
   if (organizations.loading && !organizations.items) {
     return (
