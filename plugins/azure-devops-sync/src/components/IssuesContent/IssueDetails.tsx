@@ -1,4 +1,4 @@
-import { useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -13,20 +13,32 @@ import type {
   IssueStatus,
   Organization,
 } from '@internal/plugin-azure-devops-sync-common';
-import { useCallback, useState, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
-import { useIssueActivity } from '../../hooks';
+import { useIssueActivity, useIssueChanged } from '../../hooks';
 import { IssueActivity } from '../IssueActivity';
-import { ActionError } from './ActionError';
 import { AssignControl } from './AssignControl';
 import { CommentForm } from './CommentForm';
 import {
   CreateWorkItemForm,
   type CreateWorkItemInput,
 } from './CreateWorkItemForm';
-import { IssueStatusChip, WorkItemLinks } from './IssueParts';
+import {
+  addedWorkItemId,
+  assignedMessage,
+  issueFingerprint,
+  statusChangedMessage,
+} from './issueFeedback';
+import { IssueStatusChip } from './IssueStatusChip';
 import { LinkWorkItemForm } from './LinkWorkItemForm';
-import { useAction } from './useAction';
+import { StatusActions } from './StatusActions';
+import { WorkItemLinks } from './WorkItemLinks';
 
 function Section(props: { title: string; children: ReactNode }) {
   return (
@@ -39,53 +51,12 @@ function Section(props: { title: string; children: ReactNode }) {
   );
 }
 
-function StatusActions(props: {
-  issue: Issue;
-  setStatus: (status: IssueStatus) => Promise<void>;
-}) {
-  const { issue, setStatus } = props;
-  const action = useAction(setStatus);
-  return (
-    <Box>
-      <Box display="flex" style={{ gap: 8 }}>
-        {issue.status !== 'resolved' && (
-          <Button
-            variant="contained"
-            color="primary"
-            disabled={action.busy}
-            onClick={() => action.run('resolved')}
-          >
-            Resolve
-          </Button>
-        )}
-        {issue.status !== 'unresolved' && (
-          <Button
-            variant="outlined"
-            disabled={action.busy}
-            onClick={() => action.run('unresolved')}
-          >
-            Unresolve
-          </Button>
-        )}
-        {issue.status === 'unresolved' && (
-          <Button
-            variant="outlined"
-            disabled={action.busy}
-            onClick={() => action.run('ignored')}
-          >
-            Ignore
-          </Button>
-        )}
-      </Box>
-      <ActionError error={action.error} />
-    </Box>
-  );
-}
-
 /**
  * One issue: its facts, the actions a user with the update permission may
  * take, and its activity timeline. Every action hands the updated issue to
- * `onChange` and reloads the timeline.
+ * `onChange` and says what it did in a transient alert (a failure shows next
+ * to its control); the timeline reloads whenever the issue changes or the
+ * backend signals a change to it.
  */
 export function IssueDetails(props: {
   issue: Issue;
@@ -106,6 +77,7 @@ export function IssueDetails(props: {
     onClose,
   } = props;
   const api = useApi(azureDevOpsSyncApiRef);
+  const alertApi = useApi(alertApiRef);
   const activity = useIssueActivity(issue.id);
   const [form, setForm] = useState<'link' | 'create'>();
   const [orgId, setOrgId] = useState(organizations[0]?.id);
@@ -113,54 +85,80 @@ export function IssueDetails(props: {
     organizations.find(o => o.id === orgId)?.id ?? organizations[0]?.id;
 
   const { retry: reloadActivity } = activity;
-  const changed = useCallback(
-    (next: Issue) => {
-      onChange(next);
+  // Inbound comments change no issue field: the signal itself reloads.
+  useIssueChanged(
+    useCallback(s => s.issueId === issue.id, [issue.id]),
+    reloadActivity,
+  );
+  // Whatever changed the issue (an action here, a signal, a poll) also
+  // changed its timeline.
+  const fingerprint = issueFingerprint(issue);
+  const shown = useRef(fingerprint);
+  useEffect(() => {
+    if (shown.current !== fingerprint) {
+      shown.current = fingerprint;
       reloadActivity();
-    },
-    [onChange, reloadActivity],
+    }
+  }, [fingerprint, reloadActivity]);
+
+  const done = useCallback(
+    (message: string) =>
+      alertApi.post({ message, severity: 'success', display: 'transient' }),
+    [alertApi],
   );
 
   const setStatus = useCallback(
-    async (status: IssueStatus) =>
-      changed(await api.updateIssue(issue.id, { status })),
-    [api, issue.id, changed],
+    async (status: IssueStatus) => {
+      const next = await api.updateIssue(issue.id, { status });
+      onChange(next);
+      done(statusChangedMessage(status, next));
+    },
+    [api, issue.id, onChange, done],
   );
   const assign = useCallback(
-    async (assignee: string | null) =>
-      changed(await api.updateIssue(issue.id, { assignee })),
-    [api, issue.id, changed],
+    async (assignee: string | null) => {
+      onChange(await api.updateIssue(issue.id, { assignee }));
+      done(assignedMessage(assignee));
+    },
+    [api, issue.id, onChange, done],
   );
   const link = useCallback(
     async (workItemId: number) => {
-      changed(
+      onChange(
         await api.linkWorkItem(issue.id, {
           organizationId: organizationId!,
           workItemId,
         }),
       );
       setForm(undefined);
+      done(`Linked work item #${workItemId}`);
     },
-    [api, issue.id, organizationId, changed],
+    [api, issue.id, organizationId, onChange, done],
   );
   const create = useCallback(
     async (input: CreateWorkItemInput) => {
-      changed(
-        await api.linkWorkItem(issue.id, {
-          organizationId: organizationId!,
-          create: input,
-        }),
-      );
+      const next = await api.linkWorkItem(issue.id, {
+        organizationId: organizationId!,
+        create: input,
+      });
+      onChange(next);
       setForm(undefined);
+      const created = addedWorkItemId(issue, next);
+      done(
+        created
+          ? `Created work item #${created} and linked it`
+          : 'Created the work item and linked it',
+      );
     },
-    [api, issue.id, organizationId, changed],
+    [api, issue, organizationId, onChange, done],
   );
   const addComment = useCallback(
     async (text: string) => {
       await api.addComment(issue.id, text);
       reloadActivity();
+      done('Comment added');
     },
-    [api, issue.id, reloadActivity],
+    [api, issue.id, reloadActivity, done],
   );
 
   return (
@@ -213,7 +211,11 @@ export function IssueDetails(props: {
       )}
 
       <Section title="Work items">
-        <WorkItemLinks links={issue.links} />
+        <WorkItemLinks
+          issue={issue}
+          canUpdate={canUpdate}
+          onChange={onChange}
+        />
         {canUpdate && organizations.length === 0 && (
           <Typography variant="body2" color="textSecondary">
             {organizationsProblem ??
@@ -291,6 +293,10 @@ export function IssueDetails(props: {
           items={activity.items}
           loading={activity.loading}
           error={activity.error}
+          hasMore={activity.hasMore}
+          loadMore={activity.loadMore}
+          loadingMore={activity.loadingMore}
+          loadMoreError={activity.loadMoreError}
         />
       </Section>
     </Box>

@@ -23,6 +23,7 @@ import {
   fabrikam,
   fakeApi,
   issue,
+  workItemLink,
 } from '../../testing/fixtures';
 import { IssuesContent } from './IssuesContent';
 
@@ -31,9 +32,29 @@ jest.setTimeout(60_000);
 describe('IssuesContent without the update permission', () => {
   it('shows the issue and its activity but no action controls', async () => {
     const api = fakeApi();
-    api.listIssues.mockResolvedValue({ items: [issue()] });
+    api.listIssues.mockResolvedValue({
+      items: [
+        issue({
+          links: [
+            ...issue().links,
+            workItemLink({
+              workItemId: 44,
+              sync: {
+                status: 'failed',
+                reason: 'HTTP 503 from Azure DevOps',
+                updatedAt: '2026-12-03T12:00:00Z',
+              },
+            }),
+            workItemLink({ workItemId: 46, broken: true }),
+          ],
+        }),
+      ],
+    });
     api.listOrganizations.mockResolvedValue({ items: [fabrikam] });
-    api.getIssueActivity.mockResolvedValue({ items: activity });
+    api.getIssueActivity.mockResolvedValue({
+      items: activity,
+      nextCursor: null,
+    });
     const authorize = jest.fn(() => AuthorizeResult.DENY);
     await renderInTestApp(
       <TestApiProvider
@@ -75,6 +96,16 @@ describe('IssuesContent without the update permission', () => {
       expect(drawer.queryByRole('button', { name })).toBeNull();
     }
     expect(drawer.queryByRole('textbox', { name: 'Comment' })).toBeNull();
+    // The sync states show; Retry and Unlink do not, in the drawer or the table.
+    expect(drawer.getByText('Failed')).toBeInTheDocument();
+    expect(drawer.getByText('HTTP 503 from Azure DevOps')).toBeInTheDocument();
+    expect(drawer.getByText('Deleted in Azure DevOps')).toBeInTheDocument();
+    expect(
+      screen.queryAllByRole('button', {
+        name: /^(Retry|Unlink)/,
+        hidden: true,
+      }),
+    ).toHaveLength(0);
     expect(authorize).toHaveBeenCalledWith(
       expect.objectContaining({
         permission: expect.objectContaining({

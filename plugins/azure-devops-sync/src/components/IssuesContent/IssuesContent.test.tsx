@@ -25,6 +25,7 @@ import {
   issue,
   orgConfig,
   responseError,
+  workItemLink,
 } from '../../testing/fixtures';
 import { IssuesContent } from './IssuesContent';
 
@@ -70,7 +71,7 @@ function apiWithIssue() {
   const api = fakeApi();
   api.listIssues.mockResolvedValue({ items: [issue()] });
   api.listOrganizations.mockResolvedValue({ items: [fabrikam] });
-  api.getIssueActivity.mockResolvedValue({ items: activity });
+  api.getIssueActivity.mockResolvedValue({ items: activity, nextCursor: null });
   return api;
 }
 
@@ -97,14 +98,12 @@ describe('IssuesContent', () => {
         issue({
           links: [
             ...issue().links,
-            {
-              organizationId: 'org-1',
+            workItemLink({
               workItemId: 43,
-              url: 'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/43',
               title: 'Deleted item',
               state: 'Removed',
               broken: true,
-            },
+            }),
           ],
         }),
         issue({ id: 'i2', title: 'Timeout', assignee: null, links: [] }),
@@ -130,7 +129,8 @@ describe('IssuesContent', () => {
       'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/42',
     );
     expect(screen.getByText('(Active)')).toBeInTheDocument();
-    expect(screen.getByText('Broken link')).toBeInTheDocument();
+    expect(screen.getByText('Deleted in Azure DevOps')).toBeInTheDocument();
+    expect(screen.getByText('Synced')).toBeInTheDocument();
     expect(api.listIssues).toHaveBeenCalledWith({
       entityRef: 'component:default/web',
       status: 'unresolved',
@@ -235,7 +235,7 @@ describe('IssuesContent', () => {
     const comment = screen.getByTestId('activity-a3');
     expect(comment).toHaveTextContent('commented');
     expect(comment).toHaveTextContent('Looking into it');
-    expect(api.getIssueActivity).toHaveBeenCalledWith('i1');
+    expect(api.getIssueActivity).toHaveBeenCalledWith('i1', { limit: 50 });
   });
 
   it('resolves an issue and refreshes it', async () => {
@@ -349,13 +349,11 @@ describe('IssuesContent', () => {
     const linkedIssue = issue({
       links: [
         ...issue().links,
-        {
-          organizationId: 'org-1',
+        workItemLink({
           workItemId: 77,
-          url: 'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/77',
           title: 'Login page is slow',
           state: 'New',
-        },
+        }),
       ],
     });
     api.linkWorkItem.mockResolvedValue(linkedIssue);

@@ -33,7 +33,8 @@ import { errorStatus } from '../../utils/errors';
 import { selectOrganization } from '../../utils/selectOrganization';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
 import { IssueDetails } from './IssueDetails';
-import { IssueStatusChip, WorkItemLinks } from './IssueParts';
+import { IssueStatusChip } from './IssueStatusChip';
+import { WorkItemLinks } from './WorkItemLinks';
 
 const STATUS_OPTIONS: Array<{ value: IssueStatus | ''; label: string }> = [
   { value: 'unresolved', label: 'Unresolved' },
@@ -55,8 +56,13 @@ function When(props: { value: string }) {
   );
 }
 
-function IssueRow(props: { issue: Issue; onOpen: (issue: Issue) => void }) {
-  const { issue, onOpen } = props;
+function IssueRow(props: {
+  issue: Issue;
+  canUpdate: boolean;
+  onOpen: (issue: Issue) => void;
+  onChange: (issue: Issue) => void;
+}) {
+  const { issue, canUpdate, onOpen, onChange } = props;
   return (
     <TableRow hover>
       <TableCell>
@@ -101,7 +107,12 @@ function IssueRow(props: { issue: Issue; onOpen: (issue: Issue) => void }) {
         <When value={issue.lastSeen} />
       </TableCell>
       <TableCell>
-        <WorkItemLinks links={issue.links} />
+        <WorkItemLinks
+          issue={issue}
+          canUpdate={canUpdate}
+          onChange={onChange}
+          compact
+        />
       </TableCell>
     </TableRow>
   );
@@ -175,6 +186,14 @@ export function IssuesContent() {
     },
     [retry],
   );
+  // A row action changes that row; the open issue, if another, stays open.
+  const onRowChange = useCallback(
+    (issue: Issue) => {
+      setSelected(current => (current?.id === issue.id ? issue : current));
+      retry();
+    },
+    [retry],
+  );
 
   let body;
   if (loading && !items) {
@@ -224,7 +243,9 @@ export function IssuesContent() {
               key={issue.id}
               // The open issue may be newer than the list until it reloads.
               issue={selected?.id === issue.id ? selected : issue}
+              canUpdate={canUpdate}
               onOpen={setSelected}
+              onChange={onRowChange}
             />
           ))}
         </TableBody>

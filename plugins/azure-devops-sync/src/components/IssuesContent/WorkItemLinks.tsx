@@ -1,0 +1,72 @@
+import { Link } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import type {
+  Issue,
+  IssueLink,
+} from '@internal/plugin-azure-devops-sync-common';
+import { LinkActions } from './LinkActions';
+import { LinkSyncState } from './LinkSyncState';
+
+function linkKey(link: IssueLink): string {
+  return `${link.organizationId}-${link.workItemId}`;
+}
+
+/**
+ * An issue's linked work items: each with its Azure DevOps state, the sync
+ * state of the last change made here, and (with `canUpdate`) Retry and Unlink.
+ * `compact` is the issues table's form.
+ */
+export function WorkItemLinks(props: {
+  issue: Issue;
+  canUpdate: boolean;
+  onChange: (issue: Issue) => void;
+  compact?: boolean;
+}) {
+  const { issue, canUpdate, onChange, compact = false } = props;
+  if (issue.links.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No linked work items
+      </Typography>
+    );
+  }
+  return (
+    <Box
+      display="flex"
+      flexDirection="column"
+      style={{ gap: compact ? 8 : 12 }}
+    >
+      {issue.links.map(link => (
+        <Box
+          key={linkKey(link)}
+          data-testid={`work-item-${linkKey(link)}`}
+          display="flex"
+          flexDirection={compact ? 'column' : 'row'}
+          alignItems={compact ? 'flex-start' : 'center'}
+          style={{ gap: compact ? 2 : 12 }}
+        >
+          <Box flex={compact ? undefined : 1} minWidth={0}>
+            <Link to={link.url} target="_blank" rel="noopener">
+              #{link.workItemId} {link.title}
+            </Link>{' '}
+            <Typography variant="caption" color="textSecondary">
+              ({link.state})
+            </Typography>
+          </Box>
+          <Box flex={compact ? undefined : 1} minWidth={0}>
+            <LinkSyncState link={link} compact={compact} />
+          </Box>
+          {canUpdate && (
+            <LinkActions
+              issue={issue}
+              link={link}
+              compact={compact}
+              onChange={onChange}
+            />
+          )}
+        </Box>
+      ))}
+    </Box>
+  );
+}
