@@ -1,3 +1,4 @@
+import type { IssueTrend } from '@internal/plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
 import { isPostgres } from '../database/tables';
 import { addOutcomes } from './database/addOutcomes';
@@ -11,6 +12,7 @@ import {
   issueDeltas,
   outcomeCounts,
 } from './database/planSave';
+import { readIssueTrends } from './database/readIssueTrends';
 import { readOutcomeStats } from './database/readOutcomeStats';
 import { updateIssueCounts } from './database/updateIssueCounts';
 import { upsertEnvironments } from './database/upsertEnvironments';
@@ -126,5 +128,9 @@ export class DatabaseErrorEventStore implements ErrorEventStore {
 
   stats(entityRef: string): Promise<ErrorEventOutcomeStats> {
     return readOutcomeStats(this.db, entityRef);
+  }
+
+  trends(entityRef: string, now: Date): Promise<IssueTrend[]> {
+    return readIssueTrends(this.db, entityRef, now);
   }
 }

@@ -1,3 +1,4 @@
+import type { IssueTrend } from '@internal/plugin-azure-devops-sync-common';
 import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import type { IssueService } from '../issues/IssueService';
 import {
@@ -62,5 +63,9 @@ export class ErrorEventIngestor {
 
   stats(entityRef: string): Promise<ErrorEventOutcomeStats> {
     return this.deps.store.stats(entityRef);
+  }
+
+  trends(entityRef: string, now = new Date()): Promise<IssueTrend[]> {
+    return this.deps.store.trends(entityRef, now);
   }
 }

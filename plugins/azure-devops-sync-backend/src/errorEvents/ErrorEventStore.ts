@@ -1,3 +1,4 @@
+import type { IssueTrend } from '@internal/plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
 import type { NormalizedEvent } from './types';
 
@@ -43,4 +44,6 @@ export interface ErrorEventStore {
   /** Counts rejected events: `{entityRef: count}`. */
   recordInvalid(counts: Map<string, number>): Promise<void>;
   stats(entityRef: string): Promise<ErrorEventOutcomeStats>;
+  /** The entity's issues seen in the 14 days before `now`: events per hour and per day. */
+  trends(entityRef: string, now: Date): Promise<IssueTrend[]>;
 }

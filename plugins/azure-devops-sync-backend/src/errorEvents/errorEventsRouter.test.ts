@@ -187,6 +187,74 @@ describe.each(databases.eachSupportedId())(
       expect(stats.body).toEqual({ accepted: 2, invalid: 0, duplicate: 1 });
     });
 
+    it("counts each issue's events per hour (24) and per day (14) for its sparkline", async () => {
+      const { app } = await setup();
+      const ago = (hours: number) => Date.now() / 1000 - hours * 3600;
+      const a = (hours: number) =>
+        errorEvent({ timestamp: ago(hours), fingerprint: ['a'] });
+      const b = (hours: number) =>
+        errorEvent({ timestamp: ago(hours), fingerprint: ['b'] });
+      const saved = await request(app)
+        .post('/events')
+        .send([
+          a(0.5),
+          a(0.5),
+          a(0.5),
+          a(5.5),
+          a(3.5 * 24),
+          a(3.5 * 24),
+          b(2.5 * 24),
+          // Older than 14 days, another entity, a transaction: none of them count.
+          b(20 * 24),
+          errorEvent({
+            timestamp: ago(1),
+            entityRef: 'component:default/checkout',
+          }),
+          {
+            entityRef: ENTITY,
+            type: 'transaction',
+            transaction: 'GET /pay',
+            start_timestamp: ago(1),
+            timestamp: ago(1) + 0.2,
+          },
+        ]);
+      expect(saved.status).toBe(201);
+      const issueA = saved.body.items[0].issueId;
+      const issueB = saved.body.items[6].issueId;
+
+      const res = await request(app)
+        .get('/events/trends')
+        .query({ entityRef: ENTITY });
+      expect(res.status).toBe(200);
+      expect(Date.parse(res.body.generatedAt)).toBeGreaterThan(0);
+      const byIssue = new Map<string, any>(
+        res.body.items.map((t: any) => [t.issueId, t]),
+      );
+      expect([...byIssue.keys()].sort()).toEqual([issueA, issueB].sort());
+
+      const hourly = Array(24).fill(0);
+      hourly[23] = 3;
+      hourly[18] = 1;
+      const daily = Array(14).fill(0);
+      daily[13] = 4;
+      daily[10] = 2;
+      expect(byIssue.get(issueA)).toEqual({
+        issueId: issueA,
+        last24h: hourly,
+        last14d: daily,
+      });
+      expect(byIssue.get(issueB).last24h).toEqual(Array(24).fill(0));
+      expect(byIssue.get(issueB).last14d[11]).toBe(1);
+      expect(
+        byIssue.get(issueB).last14d.reduce((x: number, y: number) => x + y),
+      ).toBe(1);
+
+      const bad = await request(app)
+        .get('/events/trends')
+        .query({ entityRef: 'not a ref' });
+      expect(bad.status).toBe(400);
+    });
+
     it('rejects a batch with one invalid event, naming the field, and stores nothing', async () => {
       const { app, knex } = await setup();
       const before = await rowCounts(knex);

@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
+import type { IssueTrendList } from '@internal/plugin-azure-devops-sync-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import pLimit from 'p-limit';
@@ -22,7 +23,10 @@ const CATALOG_CONCURRENCY = 8;
 
 export interface ErrorEventsRouterOptions {
   /** Saving (with regressions), invalid counts and stats: {@link ErrorEventIngestor}. */
-  events: Pick<ErrorEventIngestor, 'save' | 'recordInvalid' | 'stats'>;
+  events: Pick<
+    ErrorEventIngestor,
+    'save' | 'recordInvalid' | 'stats' | 'trends'
+  >;
   authorizer: RouteAuthorizer;
   catalog: CatalogService;
   eventsService?: EventsService;
@@ -50,8 +54,8 @@ function entityLookup(
 }
 
 /**
- * `POST /events` (one Sentry-style event or an array of them, each with `entityRef`) and
- * `GET /events/stats`. Mount it before any JSON parser with a smaller limit.
+ * `POST /events` (one Sentry-style event or an array of them, each with `entityRef`),
+ * `GET /events/stats` and `GET /events/trends` (the issues tab's sparklines). Mount it before any JSON parser with a smaller limit.
  */
 export function errorEventsRouter(
   options: ErrorEventsRouterOptions,
@@ -137,6 +141,17 @@ export function errorEventsRouter(
     await authorizer.credentials(req);
     const { entityRef } = parseInput(statsQuery, req.query, 'query');
     res.json(await events.stats(entityRef));
+  });
+
+  router.get('/events/trends', async (req, res) => {
+    await authorizer.credentials(req);
+    const { entityRef } = parseInput(statsQuery, req.query, 'query');
+    const now = new Date();
+    const answer: IssueTrendList = {
+      items: await events.trends(entityRef, now),
+      generatedAt: now.toISOString(),
+    };
+    res.json(answer);
   });
 
   return router;
