@@ -177,22 +177,21 @@ describe.each(databases.eachSupportedId())('issues routes (%s)', databaseId => {
     const id = saved[0].issueId!;
     await insertActivity(knex, id, 120);
     const seen: string[] = [];
-    const sizes: number[] = [];
+    const pages: Array<[number, number, string | null]> = [];
     let cursor: string | undefined;
-    for (;;) {
+    do {
       const res = await request(app)
         .get(`/issues/${id}/activity`)
         .query(cursor ? { cursor } : {});
-      expect(res.status).toBe(200);
-      sizes.push(res.body.items.length);
+      pages.push([res.status, res.body.items.length, res.body.nextCursor]);
       seen.push(...res.body.items.map((a: any) => a.id));
-      if (!res.body.nextCursor) {
-        expect(res.body.nextCursor).toBeNull();
-        break;
-      }
-      cursor = res.body.nextCursor;
-    }
-    expect(sizes).toEqual([50, 50, 20]);
+      cursor = res.body.nextCursor ?? undefined;
+    } while (cursor && pages.length < 10);
+    expect(pages).toEqual([
+      [200, 50, expect.any(String)],
+      [200, 50, expect.any(String)],
+      [200, 20, null],
+    ]);
     // Every item once, newest first (ties by id, descending).
     const expected = Array.from(
       { length: 120 },
