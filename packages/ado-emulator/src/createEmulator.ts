@@ -4,6 +4,7 @@ import { requireAuth } from './auth';
 import { RouteContext } from './context';
 import { DeliveryDispatcher } from './deliveries/DeliveryDispatcher';
 import { KnobsState } from './knobs';
+import { MethodFaults } from './methodFaults';
 import { accountsRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { graphRoutes } from './routes/graph';
@@ -74,12 +75,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  const methodFaults = new MethodFaults();
+  app.use('/_admin', methodFaults.adminRoutes());
   app.use(
     '/_admin',
     adminRoutes(ctx, { initialSeed: () => clone(initialSeed) }),
   );
 
   app.use(knobs.middleware());
+  app.use(methodFaults.middleware());
   app.use(
     express.json({
       limit: '10mb',
