@@ -175,6 +175,10 @@ describe.each(databases.eachSupportedId())(
           '<blockquote>Fixed in &lt;v2&gt;</blockquote>',
         ),
       );
+      // Signed by a person's name: the mock user has no User entity, so its name, not its ref.
+      expect(String(t.workItem().fields['System.History'])).toMatch(
+        /^mock wrote:/,
+      );
       const unknown = await t.api
         .patch(`/api/azure-devops-sync/issues/${t.issueId}`)
         .set('Authorization', user)

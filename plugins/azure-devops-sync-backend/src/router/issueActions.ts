@@ -123,9 +123,10 @@ export function issueActionsRouter(deps: {
     const source = await actor(req);
     const { text } = parseInput(commentSchema, req.body, 'comment');
     const issue = await requireIssue(req.params.id);
+    // "Jane Doe wrote:" in ADO; a user without a User entity (the demo's guest) by name.
     const author =
       (await deps.users.profile(source.userEntityRef))?.displayName ??
-      source.userEntityRef;
+      parseEntityRef(source.userEntityRef).name;
     const activity = await deps.issueService.addComment(
       issue.id,
       text,
