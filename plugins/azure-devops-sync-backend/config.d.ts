@@ -43,6 +43,24 @@ export interface Config {
       /** Only assign users who are members of the group owning the issue's entity. */
       requireOwnerMembership?: boolean;
     };
+    /**
+     * Backstage notifications (needs `@backstage/plugin-notifications-backend`; without it,
+     * sending fails with one logged warning and nothing else changes).
+     */
+    notifications?: {
+      /** Master switch: false sends none of the notifications below. @default true */
+      enabled?: boolean;
+      /**
+       * An outbound change (status, assignee, comment) that failed for good notifies the
+       * owners of the issue's entity, with a link to the issue. @default true
+       */
+      onOutboundFailure?: boolean;
+      /**
+       * A linked work item resolved or reassigned in ADO notifies the issue's assignee.
+       * @default true
+       */
+      onInboundChange?: boolean;
+    };
     database?: {
       /**
        * PostgreSQL only: keep the webhook's accept statement prepared on each connection (a

@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { azureDevOpsSyncPermissions } from '@internal/plugin-azure-devops-sync-common';
 import { createStores } from './database/createStores';
 import { createRouter } from './router/createRouter';
@@ -37,6 +39,10 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        // Both have default implementations: without the signals or notifications backend
+        // installed, signals go nowhere and notifications fail (logged once); nothing breaks.
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, httpRouter } = deps;

@@ -1,3 +1,4 @@
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -23,10 +24,13 @@ export async function startPlugin(options: {
   runScheduledTasksOnStart?: boolean;
   /** `integrations.azure`; a dev.azure.com PAT when absent. */
   integrations?: JsonObject[];
+  /** More service factories, e.g. fake signals or notifications services. */
+  features?: BackendFeature[];
 }): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
       azureDevOpsSyncPlugin,
+      ...(options.features ?? []),
       mockServices.scheduler.factory({
         includeInitialDelayedTasksOnStartup:
           options.runScheduledTasksOnStart ?? false,

@@ -1,3 +1,4 @@
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Emulator, RunningEmulator } from '@internal/ado-emulator';
 import type { JsonObject } from '@backstage/types';
@@ -32,7 +33,7 @@ export async function createSyncHarness(
   emulator: Emulator,
   running: RunningEmulator,
   knex: Knex,
-  options: { config?: JsonObject } = {},
+  options: { config?: JsonObject; features?: BackendFeature[] } = {},
 ) {
   const host = new URL(running.url).host;
   const integrations = [
@@ -42,6 +43,7 @@ export async function createSyncHarness(
     knex,
     config: options.config ?? {},
     integrations,
+    features: options.features,
   });
   const api = request(server);
   const connected = await api

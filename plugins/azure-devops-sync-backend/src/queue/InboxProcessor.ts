@@ -6,7 +6,7 @@ import { InboxDelivery, InboxStore } from '../database/InboxStore';
 import { IssueStore, StoredIssueLink } from '../database/IssueStore';
 import { OrgConfigStore } from '../database/OrgConfigStore';
 import { SyncStateStore } from '../database/SyncStateStore';
-import { IssueService } from '../issues/IssueService';
+import { AppliedIssueChange, IssueService } from '../issues/IssueService';
 import {
   decideInbound,
   InboundDecision,
@@ -28,6 +28,14 @@ const APPLY_CONCURRENCY = 4;
 export const INBOX_KICK_DELAY_MS = 20;
 
 type Result = { status: 'applied' | 'skipped'; outcome: string };
+
+/** What an applied delivery did to issues, for live updates and notifications. */
+export interface InboundEffects {
+  /** Every issue the delivery reached (comment, status, assignee, link). */
+  issueIds: string[];
+  /** Status and assignee changes it made, one per issue and kind. */
+  changes: AppliedIssueChange[];
+}
 type AdoSource = ActivitySource & { kind: 'azure-devops' };
 type Config = Awaited<ReturnType<OrgConfigStore['get']>>;
 
@@ -54,7 +62,12 @@ export class InboxProcessor {
       logger: LoggerService;
       maxAttempts?: number;
       batchSize?: number;
-      onApplied?: (delivery: InboxDelivery, outcome: string) => Promise<void>;
+      /** After an applied delivery is finished; a failure here is logged, never retried. */
+      onApplied?: (
+        delivery: InboxDelivery,
+        outcome: string,
+        effects: InboundEffects,
+      ) => Promise<void>;
     },
   ) {}
 
@@ -81,11 +94,11 @@ export class InboxProcessor {
     // SQLite answers synchronously, so a batch would otherwise run as one long task and hold
     // back every webhook waiting to be acknowledged: give the event loop a turn per delivery.
     await setImmediatePromise();
+    const effects: InboundEffects = { issueIds: [], changes: [] };
+    let result: Result;
     try {
-      const result = await this.process(delivery);
+      result = await this.process(delivery, effects);
       await inbox.finish(delivery.id, result.status, result.outcome);
-      if (result.status === 'applied')
-        await this.deps.onApplied?.(delivery, result.outcome);
     } catch (error) {
       const message = describeAdoError(error);
       const retryAt =
@@ -102,16 +115,30 @@ export class InboxProcessor {
         }: ${message}`,
       );
       await inbox.retryOrFail(delivery.id, message, retryAt);
+      return;
+    }
+    if (result.status !== 'applied' || !this.deps.onApplied) return;
+    try {
+      await this.deps.onApplied(delivery, result.outcome, effects);
+    } catch (error) {
+      // The delivery is finished: a failed signal or notification must not run it again.
+      logger.warn(`After delivery ${delivery.id}: ${describeAdoError(error)}`);
     }
   }
 
-  private async process(delivery: InboxDelivery): Promise<Result> {
+  private async process(
+    delivery: InboxDelivery,
+    effects: InboundEffects,
+  ): Promise<Result> {
     const inbound = inboundDeliveryOf(delivery);
     if (typeof inbound === 'string')
       return { status: 'skipped', outcome: inbound };
     const state = await this.load(delivery.organizationId, inbound);
     const decision = decideInbound(inbound, state);
-    return this.apply(delivery.organizationId, inbound, decision);
+    if (decision.kind !== 'skip') {
+      effects.issueIds = [...new Set(decision.links.map(l => l.issueId))];
+    }
+    return this.apply(delivery.organizationId, inbound, decision, effects);
   }
 
   private async load(
@@ -150,6 +177,7 @@ export class InboxProcessor {
     organizationId: string,
     delivery: InboundDelivery,
     decision: InboundDecision,
+    effects: InboundEffects,
   ): Promise<Result> {
     const { issueService, syncState } = this.deps;
     const { workItemId, revision } = delivery;
@@ -181,13 +209,27 @@ export class InboxProcessor {
     if (decision.stale) outcomes.push(decision.stale);
     if (decision.state) {
       outcomes.push(
-        await this.applyState(delivery, decision.links, decision.state, source),
+        await this.applyState(
+          delivery,
+          decision.links,
+          decision.state,
+          source,
+          effects,
+        ),
       );
     }
     if (decision.assignee) {
       outcomes.push(
-        await this.applyAssignee(decision.links, decision.assignee, source),
+        await this.applyAssignee(
+          decision.links,
+          decision.assignee,
+          source,
+          effects,
+        ),
       );
+    }
+    if (decision.snapshot?.broken === false) {
+      outcomes.push('work item restored: links no longer broken');
     }
     // Only once the change is applied: a retry must still see the values it started from.
     if (decision.snapshot) {
@@ -224,6 +266,7 @@ export class InboxProcessor {
     links: StoredIssueLink[],
     change: { from: string | null; to: string },
     source: AdoSource,
+    effects: InboundEffects,
   ): Promise<string> {
     const config = await this.config(source.organizationId);
     const done = await this.deps.catalogs.doneStates(
@@ -245,7 +288,10 @@ export class InboxProcessor {
         { status },
         { source, sendToAdo: false },
       );
-      if (result.statusChanged) changed++;
+      if (result.statusChanged) {
+        changed++;
+        effects.changes.push(result);
+      }
     }
     return `${action}d ${changed} issue(s)`;
   }
@@ -254,6 +300,7 @@ export class InboxProcessor {
     links: StoredIssueLink[],
     change: { value: unknown },
     source: AdoSource,
+    effects: InboundEffects,
   ): Promise<string> {
     const { issueService, users } = this.deps;
     if (
@@ -268,7 +315,10 @@ export class InboxProcessor {
           { assignee: null },
           { source, sendToAdo: false },
         );
-        if (result.assigneeChanged) changed++;
+        if (result.assigneeChanged) {
+          changed++;
+          effects.changes.push(result);
+        }
       }
       return `unassigned ${changed} issue(s)`;
     }
@@ -295,7 +345,10 @@ export class InboxProcessor {
         { assignee: user },
         { source, sendToAdo: false },
       );
-      if (result.assigneeChanged) changed++;
+      if (result.assigneeChanged) {
+        changed++;
+        effects.changes.push(result);
+      }
     }
     return [`assigned ${changed} issue(s)`, ...notes].join('; ');
   }

@@ -25,6 +25,13 @@ class PermanentJobError extends Error {}
 
 type Outcome = { status: 'done' | 'skipped'; outcome: string };
 
+/** How a run of a job ended: finished for good, or another try scheduled. */
+export type OutboxJobEnd = {
+  status: 'done' | 'skipped' | 'failed' | 'retrying';
+  /** The outcome, or the error that failed it or put it back. */
+  outcome: string;
+};
+
 /**
  * Runs outbound jobs: status, assignee and comments written to ADO. Jobs are claimed with row
  * locks (one runner per job across replicas), run in order per work item, retried with backoff
@@ -48,6 +55,8 @@ export class OutboxWorker {
       logger: LoggerService;
       maxAttempts?: number;
       batchSize?: number;
+      /** After each run of a job is stored; a failure here is logged, never retried. */
+      onJobEnded?: (job: OutboxJob, end: OutboxJobEnd) => Promise<void>;
     },
   ) {}
 
@@ -63,9 +72,11 @@ export class OutboxWorker {
 
   private async run(job: OutboxJob): Promise<void> {
     const { outbox, logger } = this.deps;
+    let end: OutboxJobEnd;
     try {
       const result = await this.execute(job);
       await outbox.complete(job.id, result.status, result.outcome);
+      end = result;
     } catch (error) {
       const message = describeAdoError(error);
       const maxAttempts = this.deps.maxAttempts ?? 8;
@@ -88,6 +99,13 @@ export class OutboxWorker {
         }: ${message}`,
       );
       await outbox.retryOrFail(job.id, message, retryAt);
+      end = { status: retryAt ? 'retrying' : 'failed', outcome: message };
+    }
+    try {
+      await this.deps.onJobEnded?.(job, end);
+    } catch (error) {
+      // The job is stored: a failed signal or notification must not run it again.
+      logger.warn(`After outbound job ${job.id}: ${describeAdoError(error)}`);
     }
   }
 

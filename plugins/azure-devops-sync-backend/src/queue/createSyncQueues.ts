@@ -7,8 +7,13 @@ import { ISSUE_CHANGED_TOPIC } from '../service/eventsBridge';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { Drainer, STALE_CLAIM_MS } from './Drainer';
-import { INBOX_KICK_DELAY_MS, InboxProcessor } from './InboxProcessor';
-import { OutboxWorker } from './OutboxWorker';
+import {
+  INBOX_KICK_DELAY_MS,
+  InboundEffects,
+  InboxProcessor,
+} from './InboxProcessor';
+import { OutboxJobEnd, OutboxWorker } from './OutboxWorker';
+import { OutboxJob } from '../database/OutboxStore';
 
 /** The inbound (service hook deliveries) and outbound (ADO writes) queues and their runners. */
 export interface SyncQueues {
@@ -30,13 +35,21 @@ export function createSyncQueues(deps: {
   events: EventsService;
   requireOwnerMembership: boolean;
   logger: LoggerService;
+  /** After a delivery is applied (live updates, notifications). */
+  onInboundApplied?: (
+    delivery: { workItemId: number | null },
+    effects: InboundEffects,
+  ) => Promise<void>;
+  /** After each run of an outbound job is stored. */
+  onOutboundJobEnded?: (job: OutboxJob, end: OutboxJobEnd) => Promise<void>;
 }): SyncQueues {
   const { stores, logger } = deps;
   const { inbox, outbox } = stores;
   const inboxProcessor = new InboxProcessor({
     ...stores,
     ...deps,
-    onApplied: async (delivery, outcome) => {
+    onApplied: async (delivery, outcome, effects) => {
+      await deps.onInboundApplied?.(delivery, effects);
       await deps.events.publish({
         topic: ISSUE_CHANGED_TOPIC,
         eventPayload: {
@@ -55,7 +68,11 @@ export function createSyncQueues(deps: {
     INBOX_KICK_DELAY_MS,
     () => inbox.touch(inboxProcessor.id),
   );
-  const outboxWorker = new OutboxWorker({ ...stores, ...deps });
+  const outboxWorker = new OutboxWorker({
+    ...stores,
+    ...deps,
+    onJobEnded: deps.onOutboundJobEnded,
+  });
   const outboxRunner = new Drainer(
     'outbox',
     () => outboxWorker.runOnce(),

@@ -10,6 +10,8 @@ import {
 } from '@backstage/integration';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
 import { Stores } from '../database/createStores';
 import { DatabaseErrorEventStore } from '../errorEvents/DatabaseErrorEventStore';
 import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
@@ -23,6 +25,7 @@ import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { Reconciler } from '../service/Reconciler';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
+import { createChangeHooks } from './createChangeHooks';
 
 /**
  * The plugin's services over its stores: ADO clients from `integrations.azure` credentials,
@@ -37,6 +40,8 @@ export function createSyncServices(deps: {
   auth: AuthService;
   catalog: CatalogService;
   events: EventsService;
+  signals: SignalsService;
+  notifications: NotificationService;
 }) {
   const { settings, stores, logger } = deps;
   const clients = new AdoClientFactory({
@@ -59,6 +64,7 @@ export function createSyncServices(deps: {
     outbox: stores.outbox,
     onQueued: kickOutbox,
   });
+  const hooks = createChangeHooks({ ...deps, issues: stores.issues });
   const queues = createSyncQueues({
     stores,
     issueService,
@@ -68,6 +74,8 @@ export function createSyncServices(deps: {
     events: deps.events,
     requireOwnerMembership: settings.requireOwnerMembership,
     logger,
+    onInboundApplied: hooks.onInboundApplied,
+    onOutboundJobEnded: hooks.onOutboundJobEnded,
   });
   // The issue service wakes the outbox worker, which applies through the issue service.
   function kickOutbox() {
