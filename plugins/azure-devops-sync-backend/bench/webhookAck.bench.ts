@@ -9,9 +9,14 @@
  * until every accepted delivery is applied or skipped, the backend's CPU per ack and how busy its
  * event loop thread was; and checks the stored count against the accepted count.
  *
+ * With wrk and taskset on the host (Debian: `apt-get install wrk`), it then drives saturation
+ * with wrk (C, far cheaper per request than autocannon in Node) pinned to one core and the
+ * backend to the other, both ways round, against the webhook and against a route that does no
+ * work on the same backend and stack (`ceilingPlugin.ts`), and prints the ratio of the two.
+ *
  *   npm run bench:webhooks [-- --pg postgresql://postgres:postgres@localhost:5432]
  *     [--rate 500 --fixed-seconds 10 --warm-up-seconds 10 --saturation-seconds 10 --connections 32
- *      --linked 20 --prepared-statements]
+ *      --linked 20 --prepared-statements --no-wrk]
  *
  * Every load phase stops by itself after its seconds; all traffic goes to 127.0.0.1.
  */
@@ -34,7 +39,15 @@ import {
   stopBackend,
 } from './webhookBackend';
 import { call, delivery } from './webhookDeliveries';
-import { Phase, printPhases } from './webhookReport';
+import { CEILING_PATH } from './ceilingPlugin';
+import { Phase, printPhases, printRatios } from './webhookReport';
+import {
+  pinProcess,
+  wrkAvailable,
+  wrkSaturation,
+  WRK_REVISION,
+  WRK_WORK_ITEM,
+} from './wrkLoad';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -61,6 +74,12 @@ const SQLITE_DIR = arg('sqlite-dir', tmpdir());
 const SKIP_SQLITE = process.argv.includes('--skip-sqlite');
 /** `azureDevOpsSync.database.preparedStatements` (PostgreSQL only). */
 const PREPARED_STATEMENTS = process.argv.includes('--prepared-statements');
+const USE_WRK = !process.argv.includes('--no-wrk') && wrkAvailable();
+/** wrk's core and the backend's, both ways round. */
+const PINNINGS = [
+  { wrk: 0, backend: 1 },
+  { wrk: 1, backend: 0 },
+];
 const ENTITY = 'component:default/payments-api';
 const API = '/api/azure-devops-sync';
 
@@ -71,7 +90,7 @@ interface Drive {
   run(
     body: () => string,
     onResponse: (status: number, text: string) => void,
-  ): Promise<OpenLoopResult>;
+  ): Promise<OpenLoopResult & { accepted?: number }>;
 }
 
 async function benchTarget(
@@ -209,6 +228,8 @@ async function benchTarget(
         if (text.includes('"accepted"')) accepted++;
         else if (text.includes('"duplicate"')) duplicates++;
       });
+      // wrk reads no answers: its 2xx answers to unique deliveries are the accepted ones.
+      if (result.accepted !== undefined) accepted = result.accepted;
       const loadEnded = performance.now();
       const atLoadEnd = await backendUsage(child);
       const share = (key: 'mainRunMs' | 'mainWaitMs') =>
@@ -291,6 +312,67 @@ async function benchTarget(
       true,
       () => ignored,
     );
+
+    if (USE_WRK) {
+      const template = delivery(
+        collectionId,
+        projectId,
+        WRK_WORK_ITEM,
+        WRK_REVISION,
+      );
+      let revisionBase = 100_000_000;
+      const wrk = (
+        path: string,
+        cpu: number,
+        options: { seconds: number; stores: boolean },
+      ): Drive => ({
+        expected: 0,
+        run: async () => {
+          revisionBase += 20_000_000;
+          const result = await wrkSaturation({
+            url: `${base}${path}`,
+            template,
+            secret,
+            revisionBase,
+            linked,
+            linkedShare: LINKED_SHARE,
+            connections: CONNECTIONS,
+            seconds: options.seconds,
+            cpu,
+          });
+          return { ...result, accepted: options.stores ? result.ok2xx : 0 };
+        },
+      });
+      for (const pin of PINNINGS) {
+        await pinProcess(child.pid!, String(pin.backend));
+        const where = `wrk on core ${pin.wrk}, backend on core ${pin.backend}`;
+        await load(
+          'warm-up',
+          wrk(`${API}/webhooks/workitem`, pin.wrk, {
+            seconds: 3,
+            stores: true,
+          }),
+          false,
+        );
+        await load(
+          `saturation with wrk (${CONNECTIONS} connections, ${where})`,
+          wrk(`${API}/webhooks/workitem`, pin.wrk, {
+            seconds: SATURATION_SECONDS,
+            stores: true,
+          }),
+          true,
+        );
+        await load(
+          `ceiling with wrk: a no-op route, same body (${where})`,
+          wrk(CEILING_PATH, pin.wrk, {
+            seconds: SATURATION_SECONDS,
+            stores: false,
+          }),
+          true,
+        );
+      }
+      await pinProcess(child.pid!, '0-1');
+    }
 
     // No delivery lost or applied twice: every acknowledged delivery is stored (plus any whose
     // answer autocannon stopped waiting for at the end of a phase), and every stored one was
@@ -401,6 +483,7 @@ async function main() {
       )}% for ${LINKED} linked work items, the rest unlinked → skipped)\n`,
     );
     printPhases(rows);
+    printRatios(rows);
     console.log('');
     for (const check of checks) console.log(check);
   } finally {

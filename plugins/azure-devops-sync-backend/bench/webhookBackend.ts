@@ -69,6 +69,8 @@ async function serve(options: ServeOptions) {
     }),
   );
   backend.add(azureDevOpsSyncPlugin);
+  const { benchCeilingPlugin } = await import('./ceilingPlugin');
+  backend.add(benchCeilingPlugin);
   await backend.start();
   // The longest the event loop was held up since the last usage report: a stall of the backend
   // itself, as opposed to the network or the load generator.

@@ -55,3 +55,31 @@ export function printPhases(rows: Array<Phase & { database: string }>) {
     );
   }
 }
+
+/**
+ * Acks/s of the webhook as a share of the no-op route's, per database and pinning: the wrk
+ * phases come in pairs (the webhook, then the ceiling with the same pinning).
+ */
+export function printRatios(rows: Array<Phase & { database: string }>) {
+  const pairs = rows.filter(r => r.name.includes('with wrk'));
+  if (pairs.length === 0) return;
+  console.log(
+    '\n| database | pinning | webhook acks/s | ceiling req/s | ratio | webhook p99 ms | server-side p99 ms | backend CPU ms/ack | ceiling CPU ms/req |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const [hook, ceiling] = [pairs[i], pairs[i + 1]];
+    const pinning = /\((?:[^,]*, )?(wrk on .*)\)$/.exec(hook.name)?.[1] ?? '';
+    console.log(
+      `| ${hook.database} | ${pinning} | ${Math.round(
+        hook.ackPerSecond,
+      )} | ${Math.round(ceiling.ackPerSecond)} | ${(
+        hook.ackPerSecond / ceiling.ackPerSecond
+      ).toFixed(2)} | ${hook.p99} | ${hook.serverP99Ms.toFixed(
+        1,
+      )} | ${hook.cpuMsPerAck.toFixed(2)} | ${ceiling.cpuMsPerAck.toFixed(
+        2,
+      )} |`,
+    );
+  }
+}
