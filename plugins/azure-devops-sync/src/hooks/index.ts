@@ -10,3 +10,4 @@ export type { CreateConfigState } from './useCreateConfig';
 export { useDeliveries } from './useDeliveries';
 export { useJobs } from './useJobs';
 export { useNow } from './useNow';
+export { useSelectedIssue } from './useSelectedIssue';

@@ -137,6 +137,40 @@ describe('IssuesContent live updates', () => {
     );
   });
 
+  it('keeps the open issue current after it left the filtered list', async () => {
+    const signals = fakeSignals();
+    // Resolved: the "Unresolved" list no longer holds it.
+    const api = apiListing([pending], []);
+    api.getIssue.mockResolvedValue({ ...failed, status: 'resolved' });
+    await render(api, signals);
+    const drawer = await openDrawer();
+    signals.publish(ISSUE_CHANGED_SIGNAL_CHANNEL, {
+      issueId: 'i1',
+      entityRef: 'component:default/web',
+    });
+    await waitFor(() => expect(drawer.getByText('Failed')).toBeInTheDocument());
+    expect(api.getIssue).toHaveBeenCalledWith('i1');
+  });
+
+  it('without signals, polls the open issue while it is pending and out of the list', async () => {
+    const api = apiListing([pending], []);
+    api.getIssue
+      .mockResolvedValueOnce({ ...pending, status: 'resolved' })
+      .mockResolvedValue({ ...failed, status: 'resolved' });
+    await render(api);
+    const drawer = await openDrawer();
+    // The list is polled while it holds a pending change; then the issue itself.
+    await waitFor(
+      () => expect(drawer.getByText('Failed')).toBeInTheDocument(),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(api.getIssue).toHaveBeenCalledTimes(2);
+    await sleep(2500);
+    expect(api.getIssue).toHaveBeenCalledTimes(2);
+  });
+
   it('reloads the activity of the open issue on its signal, even when the issue is unchanged', async () => {
     const signals = fakeSignals();
     const api = apiListing([issue()]);

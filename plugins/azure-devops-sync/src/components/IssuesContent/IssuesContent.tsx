@@ -27,8 +27,8 @@ import {
   type IssueStatus,
   type Organization,
 } from '@internal/plugin-azure-devops-sync-common';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useIssues, useOrganizations } from '../../hooks';
+import { useCallback, useMemo, useState } from 'react';
+import { useIssues, useOrganizations, useSelectedIssue } from '../../hooks';
 import { errorStatus } from '../../utils/errors';
 import { selectOrganization } from '../../utils/selectOrganization';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
@@ -161,7 +161,7 @@ function useLinkableOrganizations(): {
 export function IssuesContent() {
   const { entity } = useEntity();
   const [status, setStatus] = useState<IssueStatus | ''>('unresolved');
-  const { items, loading, error, retry } = useIssues(
+  const { items, loading, error, retry, live } = useIssues(
     stringifyEntityRef(entity),
     status || undefined,
   );
@@ -169,30 +169,23 @@ export function IssuesContent() {
     permission: azureDevOpsSyncIssueUpdatePermission,
   });
   const linkable = useLinkableOrganizations();
-  const [selected, setSelected] = useState<Issue>();
-
-  // A reload (after an action, or Refresh) also refreshes the open issue.
-  useEffect(() => {
-    setSelected(current => {
-      const fresh = current && items?.find(i => i.id === current.id);
-      return fresh ?? current;
-    });
-  }, [items]);
+  // A reload (after an action, a signal or Refresh) also refreshes the open issue.
+  const { selected, setSelected } = useSelectedIssue(items, live);
 
   const onChange = useCallback(
     (issue: Issue) => {
       setSelected(issue);
       retry();
     },
-    [retry],
+    [retry, setSelected],
   );
   // A row action changes that row; the open issue, if another, stays open.
   const onRowChange = useCallback(
     (issue: Issue) => {
-      setSelected(current => (current?.id === issue.id ? issue : current));
+      if (selected?.id === issue.id) setSelected(issue);
       retry();
     },
-    [retry],
+    [retry, selected?.id, setSelected],
   );
 
   let body;
