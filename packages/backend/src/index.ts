@@ -1,7 +1,8 @@
 /*
- * The demo backend: auth (guest sign-in), the catalog with the demo entities, the permission
- * framework, signals and notifications (the sync plugin's live updates and alerts), and the Azure
- * DevOps sync plugin.
+ * The demo backend: auth (guest sign-in), the catalog with the demo entities, the events backend
+ * (the event bus the sync plugin's events integration subscribes to), the permission framework,
+ * signals and notifications (the sync plugin's live updates and alerts), and the Azure DevOps sync
+ * plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -10,6 +11,7 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 backend.add(import('@backstage/plugin-signals-backend'));
