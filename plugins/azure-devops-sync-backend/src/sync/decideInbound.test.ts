@@ -366,6 +366,19 @@ describe('decideInbound: comments, deletes and links', () => {
     expect(restore(7).snapshot).toMatchObject({ broken: false });
     expect(restore(6).snapshot).toEqual({ broken: false });
     expect(restore(6).stale).toBeDefined();
+    // Its fields may still show the last comment: not recorded again.
+    const withHistory = applied(
+      decideInbound(
+        {
+          eventType: 'workitem.restored',
+          workItemId: 7,
+          revision: 7,
+          changes: { 'System.History': { newValue: 'an old comment' } },
+        },
+        state({ links: [link({ broken: true })], lastAppliedRevision: 6 }),
+      ),
+    );
+    expect(withHistory.comment).toBeUndefined();
     // An update never touches the mark.
     const update = applied(
       decideInbound(

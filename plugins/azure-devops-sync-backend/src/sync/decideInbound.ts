@@ -109,7 +109,11 @@ export function decideInbound(
   // is applied first records it, the other is kept out by the activity's once-per-revision key,
   // so both must name the same author. commented has no revisedBy: its System.ChangedBy is the
   // same person, as a "Name <email>" string.
-  const history = changes['System.History']?.newValue;
+  // A restore's plain field values may still hold an older revision's comment: not a new one.
+  const history =
+    delivery.eventType === 'workitem.restored'
+      ? undefined
+      : changes['System.History']?.newValue;
   if (
     typeof history === 'string' &&
     history.trim() &&
