@@ -43,7 +43,7 @@ describe('auth', () => {
     }
   });
 
-  it('answers 401 for an org the PAT is not valid for, and for unknown orgs', async () => {
+  it('answers 401 for an org the PAT is not valid for, and without a credential', async () => {
     const carol = basic('', 'carol-pat');
     expect(
       (
@@ -57,10 +57,22 @@ describe('auth', () => {
       .set('Authorization', carol);
     expect(res.status).toBe(401);
     expect(res.text).toBe('');
-    expect(
-      (await request(app).get('/nope/_apis/projects').set('Authorization', PAT))
-        .status,
-    ).toBe(401);
+    // Without a credential an unknown org is a 401 like any other.
+    expect((await request(app).get('/nope/_apis/projects')).status).toBe(401);
+  });
+
+  it('answers 404 naming the known orgs for an org it does not have, to a valid credential', async () => {
+    const res = await request(app)
+      .get('/nope/_apis/connectionData')
+      .set('Authorization', PAT);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({
+      typeKey: 'VssServiceException',
+      message: expect.stringContaining(
+        'The organization nope does not exist in this Azure DevOps emulator',
+      ),
+    });
+    expect(res.body.message).toContain('contoso, fabrikam');
   });
 
   it('protects the root host routes too', async () => {

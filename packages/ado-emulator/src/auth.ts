@@ -1,6 +1,7 @@
 import { NextFunction, Request, Response } from 'express';
 import { Credential, EmulatorState } from './state/EmulatorState';
 import { Identity, Organization } from './state/model';
+import { AdoError, sendAdoError } from './util/errors';
 
 /** Resolves the credential of a request: Basic with a PAT as password (any user name), or Bearer. */
 export function credentialOf(
@@ -29,8 +30,10 @@ export function sendUnauthorized(state: EmulatorState, res: Response): void {
 }
 
 /**
- * Requires a valid credential. On org routes (`req.params.org`), the org must
- * exist and the credential must be valid for it; otherwise 401 as ADO does.
+ * Requires a valid credential. On org routes (`req.params.org`), the credential must be valid
+ * for the org; otherwise 401 as ADO does. An org the emulator does not have at all is a 404
+ * naming the ones it has, so a demo user who typed a wrong name is told so (ADO's 401 for that
+ * case reads like a credential problem).
  */
 export function requireAuth(state: EmulatorState) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -43,7 +46,11 @@ export function requireAuth(state: EmulatorState) {
     const orgName = req.params.org;
     if (orgName && orgName.toLowerCase() !== '_apis') {
       const org = state.org(orgName);
-      if (!org || !cred.orgs.has(org.name.toLowerCase())) {
+      if (!org) {
+        sendAdoError(res, unknownOrganization(state, orgName));
+        return;
+      }
+      if (!cred.orgs.has(org.name.toLowerCase())) {
         sendUnauthorized(state, res);
         return;
       }
@@ -61,4 +68,19 @@ export function callerOf(res: Response): Identity {
 
 export function orgOf(res: Response): Organization {
   return res.locals.org as Organization;
+}
+
+/** 404 for an organization the emulator does not have, listing the ones it has. */
+export function unknownOrganization(
+  state: EmulatorState,
+  name: string,
+): AdoError {
+  const known = [...state.orgs.values()].map(o => o.name).sort();
+  return new AdoError(
+    404,
+    'VssServiceException',
+    `The organization ${name} does not exist in this Azure DevOps emulator (a local demo stand-in). Its organizations are: ${known.join(
+      ', ',
+    )}.`,
+  );
 }

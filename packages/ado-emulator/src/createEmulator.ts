@@ -14,8 +14,10 @@ import { projectsRoutes } from './routes/projects';
 import { wiqlRoutes } from './routes/wiql';
 import { workItemsRoutes } from './routes/workItems';
 import { workItemTypesRoutes } from './routes/workItemTypes';
+import { workItemPageRoutes } from './routes/workItemPage';
 import { demoSeed } from './seed/demoSeed';
 import { EmulatorState } from './state/EmulatorState';
+import { WorkItemHistory } from './state/history';
 import { loadSeed } from './state/loadSeed';
 import { Urls } from './state/urls';
 import { EmulatorSeed } from './types';
@@ -70,6 +72,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   const knobs = new KnobsState(options.latencyMs ?? 0);
   const ctx: RouteContext = { state, dispatcher, knobs };
+  const history = new WorkItemHistory(state);
 
   const app = express();
   app.disable('x-powered-by');
@@ -81,6 +84,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     '/_admin',
     adminRoutes(ctx, { initialSeed: () => clone(initialSeed) }),
   );
+
+  // The browser page of a work item: no credentials, no knobs (a local demo stand-in).
+  app.use(workItemPageRoutes(ctx, history));
 
   app.use(knobs.middleware());
   app.use(methodFaults.middleware());
