@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import type { NormalizedEvent } from '../types';
 import { eventUserKey } from './insertEvents';
-import { chunks, key, minMax } from './util';
+import { chunks, insertValues, key, minMax } from './util';
 
 export interface EventUserRow {
   entity_ref: string;
@@ -51,22 +51,17 @@ export async function upsertEventUsers(
 ): Promise<void> {
   const { least, greatest } = minMax(tx);
   for (const chunk of chunks(eventUserRows(events))) {
-    await tx('event_users')
-      .insert(chunk)
-      .onConflict(['entity_ref', 'user_key'])
-      .merge({
-        user_id: tx.raw('COALESCE(excluded.user_id, event_users.user_id)'),
-        email: tx.raw('COALESCE(excluded.email, event_users.email)'),
-        username: tx.raw('COALESCE(excluded.username, event_users.username)'),
-        ip_address: tx.raw(
-          'COALESCE(excluded.ip_address, event_users.ip_address)',
-        ),
-        first_seen: tx.raw(
-          `${least}(event_users.first_seen, excluded.first_seen)`,
-        ),
-        last_seen: tx.raw(
-          `${greatest}(event_users.last_seen, excluded.last_seen)`,
-        ),
-      });
+    await insertValues(
+      tx,
+      'event_users',
+      chunk,
+      `ON CONFLICT (entity_ref, user_key) DO UPDATE SET
+         user_id = COALESCE(excluded.user_id, event_users.user_id),
+         email = COALESCE(excluded.email, event_users.email),
+         username = COALESCE(excluded.username, event_users.username),
+         ip_address = COALESCE(excluded.ip_address, event_users.ip_address),
+         first_seen = ${least}(event_users.first_seen, excluded.first_seen),
+         last_seen = ${greatest}(event_users.last_seen, excluded.last_seen)`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import type { NormalizedEvent } from '../types';
-import { chunks, key, minMax } from './util';
+import { chunks, insertValues, key, minMax } from './util';
 
 export interface ReleaseRow {
   entity_ref: string;
@@ -41,16 +41,13 @@ export async function upsertReleases(
 ): Promise<void> {
   const { least, greatest } = minMax(tx);
   for (const chunk of chunks(releaseRows(events))) {
-    await tx('releases')
-      .insert(chunk)
-      .onConflict(['entity_ref', 'version'])
-      .merge({
-        first_seen: tx.raw(
-          `${least}(releases.first_seen, excluded.first_seen)`,
-        ),
-        last_seen: tx.raw(
-          `${greatest}(releases.last_seen, excluded.last_seen)`,
-        ),
-      });
+    await insertValues(
+      tx,
+      'releases',
+      chunk,
+      `ON CONFLICT (entity_ref, version) DO UPDATE SET
+         first_seen = ${least}(releases.first_seen, excluded.first_seen),
+         last_seen = ${greatest}(releases.last_seen, excluded.last_seen)`,
+    );
   }
 }
