@@ -364,8 +364,13 @@ export async function connectFabrikam(
   const sub = hooks.get(connected.body.subscription.id)!;
   const webhookUrl = `http://127.0.0.1:${backend.port}${API}/webhooks/workitem`;
   // Every hook (one per event type) comes to this backend; `secret` is the updated hook's.
-  for (const hook of hooks.values())
-    hook.consumerInputs.url = options.hookUrl ?? webhookUrl;
+  // Through a `hookUrl` (a proxy a model drives) only the updated hook's deliveries: the
+  // models know no other event type, so the other hooks are switched off.
+  for (const hook of hooks.values()) {
+    if (!options.hookUrl) hook.consumerInputs.url = webhookUrl;
+    else if (hook === sub) hook.consumerInputs.url = options.hookUrl;
+    else hook.status = 'disabledByUser';
+  }
   const secret = String(sub.consumerInputs.httpHeaders).replace(
     /^Shared-Secret:/,
     '',
