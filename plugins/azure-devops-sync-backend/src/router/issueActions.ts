@@ -76,6 +76,15 @@ const linkSchema = z.union([
 ]);
 
 /** `PATCH /issues/:id`, `POST /issues/:id/comments`, `POST /issues/:id/links`. */
+/** The name part of an entity ref; a principal that is no entity ref (a service) as it is. */
+function nameOf(ref: string): string {
+  try {
+    return parseEntityRef(ref).name;
+  } catch {
+    return ref;
+  }
+}
+
 export function issueActionsRouter(deps: {
   issues: IssueStore;
   issueService: IssueService;
@@ -126,7 +135,7 @@ export function issueActionsRouter(deps: {
     // "Jane Doe wrote:" in ADO; a user without a User entity (the demo's guest) by name.
     const author =
       (await deps.users.profile(source.userEntityRef))?.displayName ??
-      parseEntityRef(source.userEntityRef).name;
+      nameOf(source.userEntityRef);
     const activity = await deps.issueService.addComment(
       issue.id,
       text,
