@@ -112,7 +112,7 @@ export class DatabaseInboxStore implements InboxStore {
       event_type: input.eventType,
       work_item_id: input.workItemId,
       revision: input.revision,
-      payload: JSON.stringify(input.payload),
+      payload: input.payloadJson ?? JSON.stringify(input.payload),
     }));
     let returned: Array<{ id: string; status: string }>;
     try {

@@ -9,6 +9,8 @@ export interface InboxDeliveryInput {
   workItemId: number | null;
   revision: number | null;
   payload: unknown;
+  /** `payload` as the JSON text it arrived in, when the caller has it: stored as it is. */
+  payloadJson?: string;
 }
 
 export interface InboxDelivery extends Delivery {

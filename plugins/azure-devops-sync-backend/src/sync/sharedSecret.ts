@@ -1,15 +1,34 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** A secret's SHA-256, as {@link secretMatchesAny} compares it. */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
 /**
- * Constant-time comparison of the `Shared-Secret` header with the stored secret. Both sides are
- * hashed first so neither the length nor the content leaks through timing; empty never matches.
+ * Constant-time check of the `Shared-Secret` header against the digests of the accepted secrets.
+ * Hashing first hides the length; every digest is compared, so the time taken does not tell
+ * which one matched. Empty never matches.
  */
+export function secretMatchesAny(
+  received: string | undefined | null,
+  digests: readonly Buffer[],
+): boolean {
+  if (!received || digests.length === 0) return false;
+  const digest = secretDigest(received);
+  let match = false;
+  for (const expected of digests) {
+    match = timingSafeEqual(digest, expected) || match;
+  }
+  return match;
+}
+
+/** {@link secretMatchesAny} with one stored secret; empty never matches. */
 export function sharedSecretMatches(
   received: string | undefined | null,
   expected: string | undefined | null,
 ): boolean {
-  if (!received || !expected) return false;
-  const a = createHash('sha256').update(received).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return expected
+    ? secretMatchesAny(received, [secretDigest(expected)])
+    : false;
 }
