@@ -1,29 +1,10 @@
 import { isIP } from 'node:net';
 import { z } from 'zod/v4';
 import { canonicalEntityRef } from './canonicalEntityRef';
+import { EVENT_LIMITS } from './eventLimits';
+import { readTimestamp, receivedType, TIMESTAMP_MESSAGE } from './eventValues';
+import { framesSchema, spansSchema } from './framesAndSpans';
 import { truncate } from './grouping';
-
-/** Limits, mostly Sentry's. Longer strings are cut; too many frames keep both ends. */
-export const EVENT_LIMITS = {
-  batch: 1000,
-  message: 8 * 1024,
-  exceptionValue: 8 * 1024,
-  exceptions: 25,
-  frames: 250,
-  frameField: 256,
-  tags: 100,
-  tagKey: 200,
-  tagValue: 200,
-  fingerprintParts: 50,
-  fingerprintPart: 512,
-  release: 200,
-  environment: 64,
-  userField: 128,
-  transaction: 200,
-  spans: 1000,
-  spanDescription: 2000,
-  contextsJson: 16 * 1024,
-} as const;
 
 export const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'] as const;
 /** Timestamps more than this far in the future are taken as "now" (a client clock running fast). */
@@ -35,13 +16,6 @@ const optionalCut = (max: number) =>
     .string()
     .nullish()
     .transform(s => (s ? truncate(s, max) : undefined));
-
-function receivedType(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'array';
-  if (typeof input === 'number' && Number.isNaN(input)) return 'nan';
-  return typeof input;
-}
 
 const SIZE_WORDING: Record<string, [string, string]> = {
   string: ['String', 'character(s)'],
@@ -88,30 +62,6 @@ export const errorEventMessages: z.core.$ZodErrorMap = issue => {
       return undefined;
   }
 };
-
-/** Epoch milliseconds from ISO 8601 or epoch seconds (number or numeric string); NaN if invalid. */
-export function readTimestamp(value: unknown): number {
-  let ms: number;
-  if (typeof value === 'number') {
-    ms = value * 1000;
-  } else if (typeof value !== 'string') {
-    return NaN;
-  } else if (/^\d+(\.\d+)?$/.test(value.trim())) {
-    ms = Number(value.trim()) * 1000;
-  } else {
-    // A timestamp without zone is UTC, as Sentry reads it.
-    const text = value.trim();
-    const zoned =
-      /([zZ]|[+-]\d{2}:?\d{2})$/.test(text) || !/T|\s\d/.test(text)
-        ? text
-        : `${text}Z`;
-    ms = Date.parse(zoned);
-  }
-  // Between 1970 and 9999: anything else is not a real event time.
-  return Number.isFinite(ms) && ms >= 0 && ms <= 253402300799000 ? ms : NaN;
-}
-
-const TIMESTAMP_MESSAGE = 'expected an ISO 8601 date or epoch seconds';
 
 const timestampSchema = z
   .union([z.number(), z.string()])
@@ -168,97 +118,6 @@ const levelSchema = z
       error: `expected one of ${LEVELS.join(', ')}`,
     }),
   );
-
-const COUNT_MESSAGE = 'expected a non-negative integer';
-
-const isAbsent = (v: unknown) => v === undefined || v === null || v === '';
-const isPresent = (v: unknown) => v !== undefined && v !== null;
-
-/** What is wrong with an item of an array checked in place, as zod words it. */
-type Problem = { path: string[]; message: string } | undefined;
-
-function notAnObject(value: unknown): boolean {
-  return !value || typeof value !== 'object' || Array.isArray(value);
-}
-
-function stringsProblem(
-  item: Record<string, unknown>,
-  keys: readonly string[],
-): Problem {
-  for (const key of keys) {
-    const v = item[key];
-    if (isPresent(v) && typeof v !== 'string')
-      return {
-        path: [key],
-        message: `Expected string, received ${receivedType(v)}`,
-      };
-  }
-  return undefined;
-}
-
-/**
- * Frames and spans are checked by hand, in place: a batch holds tens of thousands of them,
- * and a zod object each allocated a copy and a result per field, most of an event's parse
- * (30 → 12 µs for an event of 20 frames) and of the save path's garbage (bench:events).
- * parseErrorEvents.ts cuts and renames their fields.
- */
-function checkedInPlace<T>(problemOf: (item: unknown) => Problem, max: number) {
-  return z
-    .array(z.unknown())
-    .max(max)
-    .transform((items, ctx) => {
-      items.forEach((item, i) => {
-        const problem = problemOf(item);
-        if (problem)
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, ...problem.path],
-            message: problem.message,
-          });
-      });
-      return items as T[];
-    });
-}
-
-/** A stack frame as sent. */
-export interface RawFrame {
-  filename?: string | null;
-  /** Read only when `filename` is absent. */
-  abs_path?: unknown;
-  module?: string | null;
-  function?: string | null;
-  lineno?: number | null;
-  colno?: number | null;
-  in_app?: boolean | null;
-}
-
-function frameProblem(value: unknown): Problem {
-  if (notAnObject(value)) return { path: [], message: 'expected an object' };
-  const frame = value as Record<string, unknown>;
-  const strings = stringsProblem(frame, ['filename', 'module', 'function']);
-  if (strings) return strings;
-  for (const key of ['lineno', 'colno']) {
-    const v = frame[key];
-    if (isPresent(v) && !(Number.isInteger(v) && (v as number) >= 0))
-      return { path: [key], message: COUNT_MESSAGE };
-  }
-  if (isPresent(frame.in_app) && typeof frame.in_app !== 'boolean')
-    return { path: ['in_app'], message: 'Expected boolean' };
-  if (
-    !frame.filename &&
-    !isAbsent(frame.abs_path) &&
-    typeof frame.abs_path !== 'string'
-  ) {
-    return {
-      path: ['abs_path'],
-      message: `Expected string, received ${typeof frame.abs_path}`,
-    };
-  }
-  return undefined;
-}
-
-/** Too many frames are not refused: boundFrames keeps both ends of a very deep stack. */
-const framesSchema = checkedInPlace<RawFrame>(frameProblem, Infinity);
 
 const exceptionSchema = z.object({
   type: optionalCut(EVENT_LIMITS.frameField),
@@ -350,37 +209,6 @@ const userSchema = z.object({
       return v.trim();
     }),
 });
-
-/** A span of a transaction as sent. */
-export interface RawSpan {
-  span_id?: string | null;
-  parent_span_id?: string | null;
-  op?: string | null;
-  description?: string | null;
-  /** Epoch seconds or ISO 8601. */
-  start_timestamp?: unknown;
-  timestamp?: unknown;
-}
-
-function spanProblem(value: unknown): Problem {
-  if (notAnObject(value)) return { path: [], message: 'expected an object' };
-  const span = value as Record<string, unknown>;
-  const strings = stringsProblem(span, [
-    'span_id',
-    'parent_span_id',
-    'op',
-    'description',
-  ]);
-  if (strings) return strings;
-  for (const key of ['start_timestamp', 'timestamp']) {
-    const v = span[key];
-    if (isPresent(v) && Number.isNaN(readTimestamp(v)))
-      return { path: [key], message: TIMESTAMP_MESSAGE };
-  }
-  return undefined;
-}
-
-const spansSchema = checkedInPlace<RawSpan>(spanProblem, EVENT_LIMITS.spans);
 
 const contextsSchema = z
   .record(z.string(), z.record(z.string(), z.unknown()))

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   errorEventMessages,
-  EVENT_LIMITS,
   MAX_FUTURE_MS,
   RawEvent,
   rawEventSchema,
-  RawFrame,
-  RawSpan,
-  readTimestamp,
 } from './errorEventSchema';
+import { EVENT_LIMITS } from './eventLimits';
+import { readTimestamp } from './eventValues';
+import type { RawFrame, RawSpan } from './framesAndSpans';
 import { canonicalEntityRef } from './canonicalEntityRef';
 import { eventCulprit, eventTitle, groupHash, truncate } from './grouping';
 import { spanGroupHash } from './spans';

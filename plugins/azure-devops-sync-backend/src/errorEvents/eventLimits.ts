@@ -1,0 +1,21 @@
+/** Limits, mostly Sentry's. Longer strings are cut; too many frames keep both ends. */
+export const EVENT_LIMITS = {
+  batch: 1000,
+  message: 8 * 1024,
+  exceptionValue: 8 * 1024,
+  exceptions: 25,
+  frames: 250,
+  frameField: 256,
+  tags: 100,
+  tagKey: 200,
+  tagValue: 200,
+  fingerprintParts: 50,
+  fingerprintPart: 512,
+  release: 200,
+  environment: 64,
+  userField: 128,
+  transaction: 200,
+  spans: 1000,
+  spanDescription: 2000,
+  contextsJson: 16 * 1024,
+} as const;
