@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DemoSyncApi } from './DemoSyncApi';
-import { storyEventId, storyEvents } from './storyEvents';
+import {
+  MOBILE,
+  PAYMENTS,
+  storyEventId,
+  storyEvents,
+  WEB,
+} from './storyEvents';
+
+const STORY_ENTITIES = [PAYMENTS, WEB, MOBILE];
 
 /** Issues of the story linked to the demo organization's seeded work items. */
 export const STORY_LINKS: Array<{ key: string; workItemId: number }> = [
@@ -86,8 +94,8 @@ async function waitFor<T>(
 }
 
 /**
- * Saves the story's events through `POST /events` and, the first time (when any of them was
- * new), turns on ADO → Backstage status and assignment sync, links issues to work items and
+ * Unless the story's components already have issues, saves the story's events through
+ * `POST /events` and, when any of them was new, turns on ADO → Backstage status and assignment sync, links issues to work items and
  * replays a few edits in ADO. Events have fixed ids, so a restart saves nothing twice and
  * changes nothing. Returns whether it seeded.
  */
@@ -114,6 +122,22 @@ export async function seedDemoStory(options: SeedOptions): Promise<boolean> {
     },
     timeoutMs,
   );
+
+  // Once there are issues for the story's components (a restart, or events a user sent), leave
+  // them be: saving the story again would only count its events as duplicates.
+  for (const entityRef of STORY_ENTITIES) {
+    const { items } = await api.expect(
+      200,
+      'GET',
+      `/issues?entityRef=${encodeURIComponent(entityRef)}`,
+    );
+    if (items?.length > 0) {
+      log(
+        `Demo story already in place (${entityRef} has issues); set AZURE_DEVOPS_SYNC_DEMO_SEED=0 to skip this check`,
+      );
+      return false;
+    }
+  }
 
   const events = storyEvents(options.now ?? Date.now());
   // Catalog entities appear a few seconds after start: until then the route says which is missing.
