@@ -98,6 +98,56 @@ async function api(path, init = {}) {
   return { status: res.status, body };
 }
 
+async function emulatorAdmin(path, init = {}) {
+  const res = await fetch(`${EMULATOR}/_admin${path}`, {
+    ...init,
+    headers: { 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+  });
+  if (!res.ok) {
+    throw new Error(
+      `emulator ${init.method ?? 'GET'} ${path}: ${
+        res.status
+      } ${await res.text()}`,
+    );
+  }
+  return res.status === 204 ? undefined : res.json();
+}
+
+/** Polls a locator's text every 200 ms until it matches; returns the text. */
+async function waitForText(locator, pattern, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await locator.innerText({ timeout: 1000 }).catch(() => '');
+    if (pattern.test(text)) return text;
+    await sleep(200);
+  }
+  throw new Error(`Timed out waiting for ${pattern}; last text: "${text}"`);
+}
+
+/** The open drawer, from its top to just below its work items. */
+async function drawerScreenshot(page, drawer, name) {
+  // No hover effects or tooltips from the last click.
+  await page.mouse.move(0, 0);
+  await sleep(400);
+  const paper = page.locator('.MuiDrawer-paper');
+  const box = await paper.boundingBox();
+  const last = await drawer
+    .getByTestId(/^work-item-/)
+    .last()
+    .boundingBox();
+  const bottom = last ? last.y + last.height + 72 : box.y + box.height;
+  await page.screenshot({
+    path: join(ARTIFACTS, name),
+    clip: {
+      x: box.x,
+      y: box.y,
+      width: box.width,
+      height: Math.min(bottom, box.y + box.height) - box.y,
+    },
+  });
+}
+
 async function check(name, fn) {
   const started = Date.now();
   try {
@@ -112,6 +162,17 @@ async function check(name, fn) {
 
 async function main() {
   ensureChromium();
+  // A portal already on these ports (a demo, another run) would be driven instead of ours.
+  for (const url of [APP, BACKEND, EMULATOR]) {
+    const busy = await fetch(url).then(
+      () => true,
+      () => false,
+    );
+    if (busy)
+      throw new Error(
+        `${url} already answers: stop the running portal or emulator first`,
+      );
+  }
   mkdirSync(ARTIFACTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'ado-sync-e2e-'));
 
@@ -139,6 +200,18 @@ async function main() {
       return org?.subscription?.status === 'enabled' ? org : undefined;
     },
     120_000,
+  );
+  // The catalog reads the demo entities after start-up; the issue API and the pages need them.
+  await waitFor(
+    'the catalog to hold the demo component',
+    async () => {
+      const res = await fetch(
+        `${BACKEND}/api/catalog/entities/by-name/component/default/payments-api`,
+        { headers: { Authorization: `Bearer ${await guestToken()}` } },
+      );
+      return res.ok;
+    },
+    180_000,
   );
   await waitFor('the app', async () => (await fetch(APP)).ok, 300_000);
 
@@ -527,8 +600,238 @@ async function main() {
           .getByText(`#${created.workItemId}`)
           .first()
           .waitFor({ timeout: 30_000 });
+        await sleep(500); // the drawer slides in
         await page.screenshot({
           path: join(ARTIFACTS, 'issues-tab.png'),
+          fullPage: true,
+        });
+      },
+    );
+
+    await check(
+      'a link shows pending, failed, synced, skipped and deleted as they happen; Retry and Unlink',
+      async () => {
+        const entityRef = 'component:default/payments-api';
+        const saved = await api('/events', {
+          method: 'POST',
+          body: JSON.stringify({
+            entityRef,
+            level: 'error',
+            exception: {
+              values: [
+                {
+                  type: 'RangeError',
+                  value: 'Ledger total out of range',
+                  stacktrace: {
+                    frames: [
+                      {
+                        filename: 'src/ledger.ts',
+                        module: 'ledger',
+                        function: 'settle',
+                        lineno: 7,
+                        in_app: true,
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          }),
+        });
+        if (saved.status !== 201)
+          throw new Error(`POST /events: ${saved.status}`);
+        const issueId = saved.body.items[0].issueId;
+        const { body: created } = await api(`/issues/${issueId}`);
+        const title = created.title;
+
+        // Payments has a status mapping (Done / Committed, saved above); Mobile has none.
+        const bug = await emulatorAdmin('/fabrikam/workitems', {
+          method: 'POST',
+          body: JSON.stringify({
+            project: 'Payments',
+            type: 'Bug',
+            fields: { 'System.Title': 'Ledger totals drift after settlement' },
+          }),
+        });
+        const mobileBug = await emulatorAdmin('/fabrikam/workitems', {
+          method: 'POST',
+          body: JSON.stringify({
+            project: 'Mobile',
+            type: 'Bug',
+            fields: { 'System.Title': 'Wallet screen shows a stale total' },
+          }),
+        });
+        const linked = await api(`/issues/${issueId}/links`, {
+          method: 'POST',
+          body: JSON.stringify({
+            organizationId: organization.id,
+            workItemId: bug.id,
+          }),
+        });
+        if (linked.status !== 201)
+          throw new Error(
+            `link: ${linked.status} ${JSON.stringify(linked.body)}`,
+          );
+        const rawState = async id =>
+          (await emulatorAdmin(`/state/fabrikam/workitems/${id}`)).fields[
+            'System.State'
+          ];
+
+        await page.goto(
+          `${APP}/catalog/default/component/payments-api/azure-devops-issues`,
+          { waitUntil: 'domcontentloaded' },
+        );
+        await page
+          .getByRole('button', { name: title })
+          .first()
+          .click({ timeout: 60_000 });
+        const drawer = page.getByRole('region', { name: title });
+        const syncState = id =>
+          drawer.getByTestId(`sync-state-${organization.id}-${id}`);
+        const syncReason = id =>
+          drawer.getByTestId(`sync-reason-${organization.id}-${id}`);
+        await waitForText(syncState(bug.id), /Synced/, 30_000);
+        // No reload from here on: every change below has to arrive live.
+        await page.evaluate(() => {
+          window.__e2eSamePage = true;
+        });
+
+        // ADO refuses writes to the work item (reads still work).
+        await emulatorAdmin('/method-faults', {
+          method: 'POST',
+          body: JSON.stringify({
+            method: 'PATCH',
+            status: 500,
+            pathContains: `/workitems/${bug.id}?`,
+          }),
+        });
+        await drawer
+          .getByRole('button', { name: 'Resolve', exact: true })
+          .click();
+        await page
+          .getByText(/Issue resolved; sending it to 1 linked work item/)
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await waitForText(syncState(bug.id), /Pending/, 10_000);
+        const pendingReason = await waitForText(
+          syncReason(bug.id),
+          /500.*next try (in \d+|now)/s,
+          30_000,
+        );
+        console.log(`[e2e]   pending: ${pendingReason}`);
+        await drawerScreenshot(page, drawer, 'sync-pending.png');
+
+        // Then ADO refuses it for good: the next try fails the change.
+        await emulatorAdmin('/method-faults', {
+          method: 'POST',
+          body: JSON.stringify({
+            method: 'PATCH',
+            status: 400,
+            pathContains: `/workitems/${bug.id}?`,
+          }),
+        });
+        await waitForText(syncState(bug.id), /Failed/, 90_000);
+        const failedReason = await waitForText(syncReason(bug.id), /400/);
+        console.log(`[e2e]   failed: ${failedReason}`);
+        if ((await rawState(bug.id)) === 'Done')
+          throw new Error('the refused write reached the work item');
+        await drawerScreenshot(page, drawer, 'sync-failed.png');
+
+        // ADO is back; Retry sends the change again.
+        await emulatorAdmin('/method-faults', { method: 'DELETE' });
+        await drawer
+          .getByRole('button', { name: `Retry work item #${bug.id}` })
+          .click();
+        await waitForText(syncState(bug.id), /Synced/, 30_000);
+        await waitFor(
+          'the work item to be Done in the emulator',
+          async () => (await rawState(bug.id)) === 'Done',
+          10_000,
+        );
+        await drawerScreenshot(page, drawer, 'sync-synced.png');
+
+        // A work item in a project with no status mapping: the change is skipped, with the rule.
+        await drawer
+          .getByRole('button', { name: 'Link work item', exact: true })
+          .click();
+        await drawer.getByLabel('Search work items').fill(String(mobileBug.id));
+        await drawer
+          .getByRole('button', { name: new RegExp(`#${mobileBug.id} `) })
+          .click({ timeout: 30_000 });
+        await page
+          .getByText(`Linked work item #${mobileBug.id}`)
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await drawer
+          .getByRole('button', { name: 'Unresolve', exact: true })
+          .click();
+        await waitForText(syncState(mobileBug.id), /Skipped/, 30_000);
+        const skippedReason = await waitForText(
+          syncReason(mobileBug.id),
+          /mapping/i,
+        );
+        console.log(`[e2e]   skipped: ${skippedReason}`);
+        await waitForText(syncState(bug.id), /Synced/, 30_000);
+        await waitFor(
+          'the Payments work item to follow the unresolve',
+          async () => (await rawState(bug.id)) === 'Committed',
+          10_000,
+        );
+        await drawerScreenshot(page, drawer, 'sync-skipped.png');
+
+        // Deleted in ADO: the open drawer shows it without a reload.
+        const deletedAt = Date.now();
+        await emulatorAdmin(`/fabrikam/workitems/${mobileBug.id}`, {
+          method: 'DELETE',
+        });
+        await waitForText(
+          syncState(mobileBug.id),
+          /Deleted in Azure DevOps/,
+          30_000,
+        );
+        console.log(
+          `[e2e]   deleted in ADO → shown in the drawer after ${
+            Date.now() - deletedAt
+          } ms`,
+        );
+        if (!(await page.evaluate(() => window.__e2eSamePage === true)))
+          throw new Error('the page was reloaded');
+        await drawerScreenshot(page, drawer, 'sync-deleted.png');
+
+        // Unlink it (with the confirmation); nothing else changes.
+        await drawer
+          .getByRole('button', { name: `Unlink work item #${mobileBug.id}` })
+          .click();
+        const dialog = page.getByRole('dialog', {
+          name: `Unlink work item #${mobileBug.id}?`,
+        });
+        await dialog
+          .getByRole('button', { name: 'Unlink', exact: true })
+          .click();
+        await page
+          .getByText(`Unlinked work item #${mobileBug.id}`)
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await drawer
+          .getByTestId(`work-item-${organization.id}-${mobileBug.id}`)
+          .waitFor({ state: 'detached', timeout: 10_000 });
+        const { body: after } = await api(`/issues/${issueId}`);
+        const left = after.links.map(l => l.workItemId);
+        if (left.length !== 1 || left[0] !== bug.id)
+          throw new Error(`links after unlink: ${left.join(', ')}`);
+        const { body: activity } = await api(`/issues/${issueId}/activity`);
+        if (!activity.items.some(a => a.type === 'unlinked'))
+          throw new Error('no unlinked activity');
+
+        // The table shows each link's state too.
+        await drawer.getByRole('button', { name: 'Close' }).click();
+        await page.getByLabel('Status').selectOption({ label: 'All' });
+        await page
+          .getByTestId(`sync-state-${organization.id}-${bug.id}`)
+          .waitFor({ timeout: 30_000 });
+        await sleep(500);
+        await page.screenshot({
+          path: join(ARTIFACTS, 'issues-table.png'),
           fullPage: true,
         });
       },
