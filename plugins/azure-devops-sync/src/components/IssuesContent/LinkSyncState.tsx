@@ -76,8 +76,8 @@ const STATES: Record<
   },
 };
 
-/** What the user reads next to the chip: the reason and, when pending, the next try. */
-function ReasonText(props: { link: IssueLink; compact: boolean }) {
+/** What the user reads under the chip: the reason and, when pending, the next try. */
+export function LinkSyncReason(props: { link: IssueLink; compact: boolean }) {
   const { link, compact } = props;
   const classes = useStyles();
   const reason = parseSyncReason(link.sync?.reason);
@@ -120,17 +120,9 @@ function ReasonText(props: { link: IssueLink; compact: boolean }) {
   );
 }
 
-/**
- * Where the last change made here stands for one linked work item: Synced,
- * Pending (with the last error and a countdown to the next try), Failed or
- * Skipped (with the reason), or "Deleted in Azure DevOps" for a broken link.
- */
-export function LinkSyncState(props: {
-  link: IssueLink;
-  /** Two lines of reason at most (the issues table). */
-  compact?: boolean;
-}) {
-  const { link, compact = false } = props;
+/** The sync state as a chip, its meaning in a tooltip. */
+export function LinkSyncChip(props: { link: IssueLink }) {
+  const { link } = props;
   const classes = useStyles();
   if (!link.broken && !link.sync) {
     // A backend without sync states: nothing to say.
@@ -142,18 +134,35 @@ export function LinkSyncState(props: {
     ? ` (since ${formatDateTime(link.sync.updatedAt)})`
     : '';
   return (
+    <Tooltip title={`${state.help}${since}`}>
+      <Chip
+        size="small"
+        variant="outlined"
+        icon={state.icon}
+        label={state.label}
+        className={classes[state.tone]}
+        data-testid={`sync-state-${link.organizationId}-${link.workItemId}`}
+      />
+    </Tooltip>
+  );
+}
+
+/**
+ * Where the last change made here stands for one linked work item: Synced,
+ * Pending (with the last error and a countdown to the next try), Failed or
+ * Skipped (with the reason), or "Deleted in Azure DevOps" for a broken link;
+ * the chip above its reason.
+ */
+export function LinkSyncState(props: {
+  link: IssueLink;
+  /** Two lines of reason at most (the issues table). */
+  compact?: boolean;
+}) {
+  const { link, compact = false } = props;
+  return (
     <Box>
-      <Tooltip title={`${state.help}${since}`}>
-        <Chip
-          size="small"
-          variant="outlined"
-          icon={state.icon}
-          label={state.label}
-          className={classes[state.tone]}
-          data-testid={`sync-state-${link.organizationId}-${link.workItemId}`}
-        />
-      </Tooltip>
-      <ReasonText link={link} compact={compact} />
+      <LinkSyncChip link={link} />
+      <LinkSyncReason link={link} compact={compact} />
     </Box>
   );
 }

@@ -6,10 +6,25 @@ import type {
   IssueLink,
 } from '@internal/plugin-azure-devops-sync-common';
 import { LinkActions } from './LinkActions';
-import { LinkSyncState } from './LinkSyncState';
+import { LinkSyncChip, LinkSyncReason, LinkSyncState } from './LinkSyncState';
 
 function linkKey(link: IssueLink): string {
   return `${link.organizationId}-${link.workItemId}`;
+}
+
+/** "#42 Fix login crash (Active)": the work item in ADO and its ADO state. */
+function WorkItemTitle(props: { link: IssueLink }) {
+  const { link } = props;
+  return (
+    <Box>
+      <Link to={link.url} target="_blank" rel="noopener">
+        #{link.workItemId} {link.title}
+      </Link>{' '}
+      <Typography variant="caption" color="textSecondary">
+        ({link.state})
+      </Typography>
+    </Box>
+  );
 }
 
 /**
@@ -37,36 +52,42 @@ export function WorkItemLinks(props: {
       flexDirection="column"
       style={{ gap: compact ? 8 : 12 }}
     >
-      {issue.links.map(link => (
-        <Box
-          key={linkKey(link)}
-          data-testid={`work-item-${linkKey(link)}`}
-          display="flex"
-          flexDirection={compact ? 'column' : 'row'}
-          alignItems={compact ? 'flex-start' : 'center'}
-          style={{ gap: compact ? 2 : 12 }}
-        >
-          <Box flex={compact ? undefined : 1} minWidth={0}>
-            <Link to={link.url} target="_blank" rel="noopener">
-              #{link.workItemId} {link.title}
-            </Link>{' '}
-            <Typography variant="caption" color="textSecondary">
-              ({link.state})
-            </Typography>
+      {issue.links.map(link =>
+        compact ? (
+          <Box
+            key={linkKey(link)}
+            data-testid={`work-item-${linkKey(link)}`}
+            display="flex"
+            flexDirection="column"
+            alignItems="flex-start"
+            style={{ gap: 2 }}
+          >
+            <WorkItemTitle link={link} />
+            <LinkSyncState link={link} compact />
+            {canUpdate && (
+              <LinkActions
+                issue={issue}
+                link={link}
+                compact
+                onChange={onChange}
+              />
+            )}
           </Box>
-          <Box flex={compact ? undefined : 1} minWidth={0}>
-            <LinkSyncState link={link} compact={compact} />
+        ) : (
+          <Box key={linkKey(link)} data-testid={`work-item-${linkKey(link)}`}>
+            <Box display="flex" alignItems="center" style={{ gap: 12 }}>
+              <Box flex={1} minWidth={0}>
+                <WorkItemTitle link={link} />
+              </Box>
+              <LinkSyncChip link={link} />
+              {canUpdate && (
+                <LinkActions issue={issue} link={link} onChange={onChange} />
+              )}
+            </Box>
+            <LinkSyncReason link={link} compact={false} />
           </Box>
-          {canUpdate && (
-            <LinkActions
-              issue={issue}
-              link={link}
-              compact={compact}
-              onChange={onChange}
-            />
-          )}
-        </Box>
-      ))}
+        ),
+      )}
     </Box>
   );
 }
