@@ -1,16 +1,22 @@
-import { useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import type { Issue } from '@internal/plugin-azure-devops-sync-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { azureDevOpsSyncApiRef } from '../api';
 import { useIssueChanged } from './useIssueChanged';
 import { hasPendingSync } from './useIssues';
 import { usePolling } from './usePolling';
+
+/** The query parameter naming the open issue (notifications link to it). */
+export const ISSUE_PARAM = 'issue';
 
 /**
  * The issue open in the drawer, kept current: from each reload of the list
  * while the list holds it, and on its own (`GET /issues/:id`) when a signal
  * names it, or, without signals, every 2 s while it has a pending change and
  * the list no longer holds it (resolving it under the "Unresolved" filter).
+ * The open issue is in the URL (`?issue=<id>`), so a link (a notification's)
+ * opens it.
  */
 export function useSelectedIssue(
   items: Issue[] | undefined,
@@ -20,12 +26,61 @@ export function useSelectedIssue(
   setSelected: (issue: Issue | undefined) => void;
 } {
   const api = useApi(azureDevOpsSyncApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [params, setParams] = useSearchParams();
+  const linkedId = params.get(ISSUE_PARAM) ?? undefined;
   const [selected, setSelectedState] = useState<Issue>();
   const selectedId = useRef<string>();
-  const setSelected = useCallback((issue: Issue | undefined) => {
-    selectedId.current = issue?.id;
-    setSelectedState(issue);
-  }, []);
+
+  const setLinkedId = useCallback(
+    (id: string | undefined) =>
+      setParams(
+        current => {
+          const next = new URLSearchParams(current);
+          if (id) next.set(ISSUE_PARAM, id);
+          else next.delete(ISSUE_PARAM);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+
+  const setSelected = useCallback(
+    (issue: Issue | undefined) => {
+      const moved = selectedId.current !== issue?.id;
+      selectedId.current = issue?.id;
+      setSelectedState(issue);
+      if (moved) setLinkedId(issue?.id);
+    },
+    [setLinkedId],
+  );
+
+  // Opened from the URL: from the list when it holds the issue, else on its
+  // own. The list comes first (one request less, most of the time).
+  useEffect(() => {
+    if (!linkedId || linkedId === selectedId.current || !items) return;
+    selectedId.current = linkedId;
+    const listed = items.find(i => i.id === linkedId);
+    if (listed) {
+      setSelectedState(listed);
+      return;
+    }
+    api.getIssue(linkedId).then(
+      issue => {
+        if (selectedId.current === linkedId) setSelectedState(issue);
+      },
+      () => {
+        if (selectedId.current !== linkedId) return;
+        selectedId.current = undefined;
+        setLinkedId(undefined);
+        alertApi.post({
+          message: `Issue ${linkedId} was not found`,
+          severity: 'warning',
+        });
+      },
+    );
+  }, [linkedId, items, api, alertApi, setLinkedId]);
 
   useEffect(() => {
     setSelectedState(current => {
