@@ -11,6 +11,7 @@ import {
   OrganizationStore,
 } from '../database/OrganizationStore';
 import {
+  baseUrlForName,
   isAllowedAdoHost,
   isSecureTransport,
   parseOrganizationInput,
@@ -53,7 +54,13 @@ export class OrganizationConnector {
     input: string,
     baseUrlOverride?: string,
   ): Promise<OrganizationRecord> {
-    const parsed = parseOrganizationInput(input);
+    const { settings } = this.deps;
+    const parsed = parseOrganizationInput(input, name =>
+      baseUrlForName(name, {
+        configured: settings.organizations,
+        integrationHosts: settings.integrationHosts,
+      }),
+    );
     if (!parsed) {
       throw new InputError(
         `"${input}" is not an Azure DevOps organization name or URL (e.g. fabrikam or https://dev.azure.com/fabrikam/)`,

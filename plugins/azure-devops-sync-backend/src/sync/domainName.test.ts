@@ -1,4 +1,5 @@
 import {
+  baseUrlForName,
   acceptLocationUrl,
   isSecureTransport,
   isUsableDomainName,
@@ -88,7 +89,43 @@ describe('acceptLocationUrl', () => {
   });
 });
 
+describe('baseUrlForName', () => {
+  it('takes the configured baseUrl, else the only non-Microsoft integrations host, else dev.azure.com', () => {
+    expect(
+      baseUrlForName('Fabrikam', {
+        configured: [
+          { name: 'fabrikam', baseUrl: 'https://ado.example.com/tfs/fabrikam' },
+        ],
+        integrationHosts: ['dev.azure.com'],
+      }),
+    ).toBe('https://ado.example.com/tfs/fabrikam/');
+    expect(
+      baseUrlForName('contoso', { integrationHosts: ['localhost:7008'] }),
+    ).toBe('http://localhost:7008/contoso/');
+    expect(
+      baseUrlForName('contoso', { integrationHosts: ['ado.example.com'] }),
+    ).toBe('https://ado.example.com/contoso/');
+    for (const integrationHosts of [
+      [],
+      ['dev.azure.com'],
+      ['fabrikam.visualstudio.com'],
+      ['localhost:7008', 'dev.azure.com'],
+      ['ado-a.example.com', 'ado-b.example.com'],
+    ]) {
+      expect(baseUrlForName('contoso', { integrationHosts })).toBe(
+        'https://dev.azure.com/contoso/',
+      );
+    }
+  });
+});
+
 describe('parseOrganizationInput', () => {
+  it('asks for the base URL of a bare name', () => {
+    expect(
+      parseOrganizationInput('contoso', n => `http://localhost:7008/${n}/`),
+    ).toEqual({ name: 'contoso', baseUrl: 'http://localhost:7008/contoso/' });
+  });
+
   it.each([
     ['fabrikam', 'fabrikam', 'https://dev.azure.com/fabrikam/'],
     [

@@ -71,17 +71,52 @@ export function acceptLocationUrl(
   return withTrailingSlash(url.toString());
 }
 
+function isMicrosoftHost(host: string): boolean {
+  const lower = host.toLowerCase();
+  return lower === 'dev.azure.com' || lower.endsWith('.visualstudio.com');
+}
+
+/**
+ * Where a bare organization name lives: the `baseUrl` configured for that name under
+ * `azureDevOpsSync.organizations`; else, when `integrations.azure` lists exactly one host and it
+ * is not Microsoft's (an Azure DevOps Server, or the demo's emulator), `{host}/{name}/` on that
+ * host (http for a loopback host, https otherwise); else `https://dev.azure.com/{name}/`.
+ */
+export function baseUrlForName(
+  name: string,
+  options: {
+    configured?: ReadonlyArray<{ name: string; baseUrl?: string }>;
+    integrationHosts?: readonly string[];
+  } = {},
+): string {
+  const configured = options.configured?.find(
+    o => o.baseUrl && o.name.toLowerCase() === name.toLowerCase(),
+  );
+  if (configured?.baseUrl) return withTrailingSlash(configured.baseUrl);
+  const hosts = options.integrationHosts ?? [];
+  if (hosts.length === 1 && !isMicrosoftHost(hosts[0])) {
+    const url = parse(`http://${hosts[0]}/`);
+    if (url) {
+      const scheme = isLoopback(url.hostname) ? 'http' : 'https';
+      return `${scheme}://${url.host}/${name}/`;
+    }
+  }
+  return `https://dev.azure.com/${name}/`;
+}
+
 /**
  * An organization name or URL as an admin types it → the org name and its base URL.
  * `fabrikam`, `https://dev.azure.com/fabrikam`, `https://fabrikam.visualstudio.com/` and
- * `http://localhost:7008/fabrikam/` are all understood.
+ * `http://localhost:7008/fabrikam/` are all understood; a bare name's base URL comes from
+ * `baseUrlOf` (see {@link baseUrlForName}), dev.azure.com by default.
  */
 export function parseOrganizationInput(
   input: string,
+  baseUrlOf: (name: string) => string = baseUrlForName,
 ): { name: string; baseUrl: string } | undefined {
   const trimmed = input.trim();
   if (/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/.test(trimmed)) {
-    return { name: trimmed, baseUrl: `https://dev.azure.com/${trimmed}/` };
+    return { name: trimmed, baseUrl: baseUrlOf(trimmed) };
   }
   const url = parse(
     /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`,
