@@ -1,4 +1,4 @@
-import { formatCountdown, parseSyncReason } from './syncReason';
+import { formatCountdown, parseSyncReason, skipHint } from './syncReason';
 
 describe('parseSyncReason', () => {
   it('splits the last error from the next try', () => {
@@ -45,5 +45,21 @@ describe('formatCountdown', () => {
     [3_720_000, 'in 1 h 2 min'],
   ])('%d ms ahead reads %s', (ahead, text) => {
     expect(formatCountdown(now + ahead, now)).toBe(text);
+  });
+});
+
+describe('skipHint', () => {
+  it.each([
+    'No status mapping for project Mobile',
+    'Status sync to Azure DevOps is off (no project mapping)',
+    'Assignment sync to Azure DevOps is off',
+    'Comment sync to Azure DevOps is off',
+  ])('points %p at the sync settings', reason => {
+    expect(skipHint(reason)).toMatch(/Azure DevOps Sync card/);
+  });
+
+  it('says nothing about other rules', () => {
+    expect(skipHint('Superseded by a later change')).toBeUndefined();
+    expect(skipHint(undefined)).toBeUndefined();
   });
 });

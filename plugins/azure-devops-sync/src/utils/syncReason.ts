@@ -32,3 +32,15 @@ export function formatCountdown(at: number, now: number): string {
   const rest = seconds % 60;
   return rest ? `in ${minutes} min ${rest} s` : `in ${minutes} min`;
 }
+
+/**
+ * What to do about a skipped change, when its rule is one of the sync
+ * settings (a project without a status mapping, a sync switched off).
+ */
+export function skipHint(reason: string | undefined): string | undefined {
+  if (!reason) return undefined;
+  if (/no status mapping|sync to azure devops is off/i.test(reason)) {
+    return 'change it on the Azure DevOps Sync card (Overview tab), then Retry';
+  }
+  return undefined;
+}

@@ -73,7 +73,7 @@ describe('LinkSyncState', () => {
     await renderInTestApp(<LinkSyncState link={link} />);
     expect(state()).toHaveTextContent('Skipped');
     expect(reason()).toHaveTextContent(
-      'No status mapping for project Payments',
+      'No status mapping for project Payments · change it on the Azure DevOps Sync card (Overview tab), then Retry',
     );
   });
 

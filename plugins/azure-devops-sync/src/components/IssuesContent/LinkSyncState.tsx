@@ -14,7 +14,11 @@ import type {
 } from '@internal/plugin-azure-devops-sync-common';
 import type { ReactElement } from 'react';
 import { useNow } from '../../hooks';
-import { formatCountdown, parseSyncReason } from '../../utils/syncReason';
+import {
+  formatCountdown,
+  parseSyncReason,
+  skipHint,
+} from '../../utils/syncReason';
 import { formatDateTime } from '../../utils/time';
 
 type Tone = 'success' | 'info' | 'error' | 'warning';
@@ -99,7 +103,9 @@ export function LinkSyncReason(props: { link: IssueLink; compact: boolean }) {
       [reason.text, next].filter(Boolean).join(' · ') ||
       'Being sent to Azure DevOps';
   } else {
-    text = reason.text;
+    const hint =
+      link.sync?.status === 'skipped' ? skipHint(reason.text) : undefined;
+    text = [reason.text, hint].filter(Boolean).join(' · ');
   }
   if (!text) return null;
   return (
