@@ -73,6 +73,38 @@ describe.each(databases.eachSupportedId())(
       return { knex, issues, issueService, store, events };
     }
 
+    it('saves concurrent requests that bring the same new groups: every event, one issue per group, short ids 1..n', async () => {
+      const { events, knex } = await setup();
+      const GROUPS = 12;
+      // Eight requests at once (more than the retries a request gets), each with an event of
+      // every group in its own order: creators of one entity's issues must queue, not collide.
+      const request = (r: number) =>
+        normalize(
+          Array.from({ length: GROUPS }, (_, i) => {
+            const g = (i + r * 5) % GROUPS;
+            return errorEvent({
+              fingerprint: [`group-${g}`],
+              message: `group ${g}`,
+            });
+          }),
+        );
+      const REQUESTS = 8;
+      const saved = await Promise.all(
+        Array.from({ length: REQUESTS }, (_, r) => events.save(request(r))),
+      );
+      expect(saved.flat().filter(s => s.outcome === 'accepted')).toHaveLength(
+        REQUESTS * GROUPS,
+      );
+      const rows = await knex('issues')
+        .where({ entity_ref: ENTITY })
+        .select('short_seq', 'times_seen');
+      expect(rows.map(r => Number(r.short_seq)).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: GROUPS }, (_, i) => i + 1),
+      );
+      expect(rows.every(r => Number(r.times_seen) === REQUESTS)).toBe(true);
+      expect(await count(knex, 'events')).toBe(REQUESTS * GROUPS);
+    });
+
     it('groups by in-app frames, ignoring line numbers, and keeps issue aggregates', async () => {
       const { events, issues } = await setup();
       const saved = await events.save(

@@ -5,6 +5,7 @@ import { addOutcomes } from './database/addOutcomes';
 import { createIssues, deleteIssues } from './database/createIssues';
 import { findEventIssues } from './database/findEventIssues';
 import { insertEvents } from './database/insertEvents';
+import { lockEntityCreation } from './database/lockEntityCreation';
 import { lockIssuesOfGroups } from './database/lockIssuesOfGroups';
 import {
   firstOccurrences,
@@ -43,8 +44,10 @@ export class DatabaseErrorEventStore implements ErrorEventStore {
     if (events.length === 0) return { events: [], resolvedHit: [] };
     const { firsts, repeated } = firstOccurrences(events);
 
-    // Issues first (the events reference them): existing groups are locked, new ones created.
+    // Issues first (the events reference them): the right to create new ones taken, then
+    // existing groups locked (including any created while this request waited), new ones created.
     const groups = groupCandidates(firsts);
+    await lockEntityCreation(tx, groups);
     const issueIds = await lockIssuesOfGroups(tx, groups);
     const created = await createIssues(
       tx,

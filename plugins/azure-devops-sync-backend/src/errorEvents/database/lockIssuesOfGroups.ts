@@ -5,7 +5,8 @@ import { chunks, key, wellFormed } from './util';
 
 /**
  * The ids of the issues the groups already have, locked on PostgreSQL (in id order, so
- * concurrent requests queue instead of deadlocking; SQLite serialises writers anyway).
+ * concurrent requests queue instead of deadlocking; SQLite serialises writers anyway) unless
+ * `lock: false`.
  * Returns `key(entityRef, groupHash) → issue id`.
  *
  * PostgreSQL gets the groups as one JSON parameter joined on the unique (entity_ref,
@@ -16,7 +17,9 @@ import { chunks, key, wellFormed } from './util';
 export async function lockIssuesOfGroups(
   tx: Knex.Transaction,
   groups: GroupCandidate[],
+  options: { lock?: boolean } = {},
 ): Promise<Map<string, string>> {
+  const forUpdate = options.lock === false ? '' : 'FOR UPDATE OF i';
   const byGroup = new Map<string, string>();
   const pg = isPostgres(tx);
   for (const chunk of chunks(groups)) {
@@ -27,7 +30,7 @@ export async function lockIssuesOfGroups(
            JOIN json_to_recordset(?::json) AS v(e text, g text)
              ON i.entity_ref = v.e AND i.group_hash = v.g
           ORDER BY i.id
-            FOR UPDATE OF i`,
+            ${forUpdate}`,
         [
           JSON.stringify(
             chunk.map(g => ({ e: wellFormed(g.entityRef), g: g.groupHash })),
