@@ -4,6 +4,7 @@ import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import signalsPlugin from '@backstage/plugin-signals/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import azureDevOpsSyncPlugin from '@internal/plugin-azure-devops-sync/alpha';
+import { homePlugin } from './home/homePlugin';
 
 /**
  * The demo portal (new frontend system). `@backstage/plugin-app`, which
@@ -11,10 +12,12 @@ import azureDevOpsSyncPlugin from '@internal/plugin-azure-devops-sync/alpha';
  * a title and icon) and a guest sign-in page. Signals push the backend's
  * changes to open pages (issues refetch live); notifications lists what the
  * sync tells a user (a change that failed for good, a work item resolved or
- * reassigned in Azure DevOps).
+ * reassigned in Azure DevOps). The home page at `/` is where the guest lands
+ * after signing in.
  */
 export default createApp({
   features: [
+    homePlugin,
     catalogPlugin,
     userSettingsPlugin,
     signalsPlugin,

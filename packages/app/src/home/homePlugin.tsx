@@ -1,0 +1,31 @@
+import {
+  PageBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+} from '@backstage/frontend-plugin-api';
+import HomeIcon from '@material-ui/icons/Home';
+
+/** The portal's start page, `/`. */
+export const homeRouteRef = createRouteRef();
+
+const homePage = PageBlueprint.make({
+  params: {
+    path: '/',
+    title: 'Home',
+    icon: <HomeIcon />,
+    routeRef: homeRouteRef,
+    loader: () => import('./HomePage').then(m => <m.HomePage />),
+  },
+});
+
+/**
+ * The demo portal's home page at `/`, where the guest lands after signing in
+ * (without it `/` is a 404): what the demo holds and the way into it.
+ */
+export const homePlugin = createFrontendPlugin({
+  pluginId: 'home',
+  title: 'Home',
+  icon: <HomeIcon />,
+  routes: { root: homeRouteRef },
+  extensions: [homePage],
+});
