@@ -47,11 +47,15 @@ export const azureDevOpsSyncEntityContent = EntityContentBlueprint.make({
   },
 });
 
-/** The admin page; its title and icon also make the sidebar item. @alpha */
+/**
+ * The admin page; its title and icon also make the sidebar item, hence the
+ * short title ("Azure DevOps Sync" is cut to "Azure DevOps…" there).
+ * @alpha
+ */
 export const azureDevOpsSyncPage = PageBlueprint.make({
   params: {
     path: '/azure-devops-sync',
-    title: 'Azure DevOps Sync',
+    title: 'Azure DevOps',
     icon: <SyncIcon />,
     routeRef: adminPageRouteRef,
     loader: () =>
