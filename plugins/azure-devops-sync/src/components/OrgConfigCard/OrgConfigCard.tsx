@@ -34,6 +34,7 @@ import {
 } from '../../utils/selectOrganization';
 import { ConnectionHealth } from '../shared';
 import { OrgConfigForm } from './OrgConfigForm';
+import { OrganizationScope, annotationValueFor } from './OrganizationScope';
 
 const TITLE = 'Azure DevOps Sync';
 
@@ -50,7 +51,11 @@ function SelectionProblem(props: {
     case 'ambiguous':
       message = `Several Azure DevOps organizations are connected (${selection.organizations
         .map(o => o.name)
-        .join(', ')}). Add the annotation below to choose one.`;
+        .join(
+          ', ',
+        )}), so this entity must name its own: add the annotation below with the organization's host and name, e.g. ${ANNOTATION_HOST_ORG}: ${annotationValueFor(
+        selection.organizations[0],
+      )}.`;
       break;
     case 'invalid-annotation':
       message = `The annotation ${ANNOTATION_HOST_ORG}: "${selection.annotation}" is not in the form host/organization, e.g. dev.azure.com/fabrikam.`;
@@ -85,8 +90,12 @@ function SelectionProblem(props: {
   );
 }
 
-function OrganizationSettings(props: { organization: Organization }) {
-  const { organization } = props;
+function OrganizationSettings(props: {
+  organization: Organization;
+  entityName: string;
+  annotation?: string;
+}) {
+  const { organization, entityName, annotation } = props;
   const { config, loading, error, reload, save } = useOrgConfig(
     organization.id,
   );
@@ -149,6 +158,11 @@ function OrganizationSettings(props: { organization: Organization }) {
       subheader={organization.name}
       action={refreshButton}
     >
+      <OrganizationScope
+        organization={organization}
+        entityName={entityName}
+        annotation={annotation}
+      />
       <Box mb={2}>
         <ConnectionHealth organization={organization} hideName />
       </Box>
@@ -206,6 +220,8 @@ export function OrgConfigCard() {
     <OrganizationSettings
       key={selection.organization.id}
       organization={selection.organization}
+      entityName={entity.metadata.title ?? entity.metadata.name}
+      annotation={selection.annotation}
     />
   );
 }

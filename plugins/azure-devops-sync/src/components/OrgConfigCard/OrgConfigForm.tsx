@@ -22,6 +22,7 @@ import {
   fieldForMessage,
   incompleteRows,
   removeRow,
+  sameStateRows,
   setBoolean,
   setDoneStates,
   setRowState,
@@ -142,7 +143,14 @@ export function OrgConfigForm(props: OrgConfigFormProps) {
     [config.values, draft],
   );
   const dirty = Object.keys(update).length > 0;
-  const rowErrors = showRowErrors ? incompleteRows(draft) : {};
+  // A row with one state for both sides is wrong as soon as it is chosen; a
+  // missing state only once the user tries to save.
+  const sameState = sameStateRows(draft);
+  const rowErrors = {
+    ...(showRowErrors ? incompleteRows(draft) : {}),
+    ...sameState,
+  };
+  const blocked = Object.keys(sameState).length > 0;
   const errorField = saveError
     ? fieldForMessage(saveError, config.fields)
     : undefined;
@@ -154,7 +162,7 @@ export function OrgConfigForm(props: OrgConfigFormProps) {
   };
 
   const handleSave = async () => {
-    if (Object.keys(incompleteRows(draft)).length > 0) {
+    if (blocked || Object.keys(incompleteRows(draft)).length > 0) {
       setShowRowErrors(true);
       return;
     }
@@ -232,7 +240,7 @@ export function OrgConfigForm(props: OrgConfigFormProps) {
           <Button
             variant="contained"
             color="primary"
-            disabled={!dirty || saving}
+            disabled={!dirty || saving || blocked}
             onClick={handleSave}
           >
             {saving ? 'Saving…' : 'Save'}

@@ -91,7 +91,7 @@ function StateSelect(props: {
       size="small"
       className={classes.select}
       value={value}
-      error={error && !value}
+      error={error}
       onChange={e => onChange(e.target.value)}
       SelectProps={{ native: true }}
       inputProps={{ 'aria-label': label }}
@@ -256,7 +256,10 @@ export function StatusMappingEditor(props: StatusMappingEditorProps) {
                         placeholder={field.mappedSelectors[key].placeholder}
                         value={row[key] ?? ''}
                         choices={stateChoices(field, key, projectId)}
-                        error={Boolean(error)}
+                        error={
+                          Boolean(error) &&
+                          (!row[key] || row.on_resolve === row.on_unresolve)
+                        }
                         onChange={value =>
                           props.onChangeState?.(projectId, key, value)
                         }

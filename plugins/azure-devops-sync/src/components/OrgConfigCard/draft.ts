@@ -171,6 +171,22 @@ export function incompleteRows(draft: ConfigDraft): Record<string, string> {
 }
 
 /**
+ * Project ids whose row resolves and unresolves to the same state, which
+ * would make every status sync a no-op (the API refuses it with a 400 too).
+ */
+export function sameStateRows(draft: ConfigDraft): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [id, row] of Object.entries(draft.values.sync_status_forward)) {
+    if (row.on_resolve && row.on_resolve === row.on_unresolve) {
+      errors[
+        id
+      ] = `Resolving and unresolving both set "${row.on_resolve}": pick two different states.`;
+    }
+  }
+  return errors;
+}
+
+/**
  * Which field a server validation message is about, so it can be shown next
  * to it: by the field's name or label, or the mapper's known message.
  */
