@@ -424,16 +424,7 @@ export function deleteWorkItem(
   wi: WorkItem,
   by: Identity,
 ): WorkItem {
-  const now = nowIso();
-  const before = clone(wi);
-  wi.deleted = true;
-  wi.rev += 1;
-  wi.updateCount += 1;
-  wi.watermark = ++org.watermark;
-  wi.fields['System.ChangedDate'] = now;
-  wi.fields['System.ChangedBy'] = by.email;
-  state.emit({ kind: 'deleted', org, before, after: clone(wi), by, at: now });
-  return wi;
+  return setDeleted(state, org, wi, by, true);
 }
 
 /**
@@ -446,15 +437,33 @@ export function restoreWorkItem(
   wi: WorkItem,
   by: Identity,
 ): WorkItem {
+  return setDeleted(state, org, wi, by, false);
+}
+
+/** Moves a work item into or out of the recycle bin as a new revision, and says so. */
+function setDeleted(
+  state: EmulatorState,
+  org: Organization,
+  wi: WorkItem,
+  by: Identity,
+  deleted: boolean,
+): WorkItem {
   const now = nowIso();
   const before = clone(wi);
-  wi.deleted = false;
+  wi.deleted = deleted;
   wi.rev += 1;
   wi.updateCount += 1;
   wi.watermark = ++org.watermark;
   wi.fields['System.ChangedDate'] = now;
   wi.fields['System.ChangedBy'] = by.email;
-  state.emit({ kind: 'restored', org, before, after: clone(wi), by, at: now });
+  state.emit({
+    kind: deleted ? 'deleted' : 'restored',
+    org,
+    before,
+    after: clone(wi),
+    by,
+    at: now,
+  });
   return wi;
 }
 
