@@ -61,6 +61,37 @@ export interface Config {
        */
       onInboundChange?: boolean;
     };
+    /**
+     * Sentry SDKs reporting straight into the portal: `@sentry/node`, `@sentry/browser` and the
+     * others post to a DSN `http(s)://<publicKey>@<backend host>/api/azure-devops-sync/sentry/<id>`
+     * (`GET /sdk-keys` lists each key's DSN).
+     */
+    sdkIngest?: {
+      /** False: the `/sentry/…` and `/sdk-keys` routes answer 404. @default true */
+      enabled?: boolean;
+      /**
+       * Keys defined here, besides those created with `POST /sdk-keys`. They cannot be revoked
+       * through the API: remove them here.
+       */
+      keys?: Array<{
+        /**
+         * The DSN's user part: 16 to 64 letters, digits, `-` or `_` (32 hex digits, as Sentry's,
+         * is usual).
+         * @visibility secret
+         */
+        publicKey: string;
+        /** The catalog entity the SDK's events are saved on, e.g. `component:default/payments-api`. */
+        entityRef: string;
+      }>;
+      rateLimit?: {
+        /**
+         * Events and transactions accepted per minute per entity (per backend replica): bursts up to
+         * this many, then this rate; more is a 429 with `Retry-After` and `X-Sentry-Rate-Limits`.
+         * @default 600
+         */
+        eventsPerMinute?: number;
+      };
+    };
     database?: {
       /**
        * PostgreSQL only: keep the webhook's accept statement prepared on each connection (a

@@ -78,6 +78,8 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
           path: '/webhooks',
           allow: 'unauthenticated',
         });
+        // Sentry SDKs: authenticated by the DSN's key, not by Backstage.
+        httpRouter.addAuthPolicy({ path: '/sentry', allow: 'unauthenticated' });
 
         await scheduleSyncTasks({ ...deps, ...services, settings });
         deps.lifecycle.addShutdownHook(async () => {

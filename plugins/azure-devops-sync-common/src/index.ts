@@ -5,5 +5,6 @@
  */
 export * from './constants';
 export * from './permissions';
+export * from './sdkKeys';
 export * from './trends';
 export * from './types';

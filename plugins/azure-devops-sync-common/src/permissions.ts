@@ -24,10 +24,20 @@ export const azureDevOpsSyncIssueUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Create, list and revoke Sentry-SDK ingest keys (`/sdk-keys`): a key lets anyone holding its
+ * DSN report events onto the entity. @public
+ */
+export const azureDevOpsSyncSdkKeyCreatePermission = createPermission({
+  name: 'azure-devops-sync.sdk-key.create',
+  attributes: { action: 'create' },
+});
+
 /** Every permission the plugin declares, for `permissionsRegistry.addPermissions`. @public */
 export const azureDevOpsSyncPermissions = [
   azureDevOpsSyncConfigUpdatePermission,
   azureDevOpsSyncOrganizationCreatePermission,
   azureDevOpsSyncDeliveryManagePermission,
   azureDevOpsSyncIssueUpdatePermission,
+  azureDevOpsSyncSdkKeyCreatePermission,
 ];

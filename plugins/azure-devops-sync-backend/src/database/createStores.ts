@@ -6,6 +6,7 @@ import { DatabaseOrganizationStore } from './DatabaseOrganizationStore';
 import { DatabaseOrgConfigStore } from './DatabaseOrgConfigStore';
 import { DatabaseOutboxStore } from './DatabaseOutboxStore';
 import { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
+import { DatabaseSdkKeyStore } from '../sdkIngest/DatabaseSdkKeyStore';
 import { getMigratedClient } from './migrations';
 
 /** Every store of the plugin, on one migrated client. */
@@ -17,6 +18,7 @@ export interface Stores {
   inbox: DatabaseInboxStore;
   outbox: DatabaseOutboxStore;
   syncState: DatabaseSyncStateStore;
+  sdkKeys: DatabaseSdkKeyStore;
 }
 
 /** Migrates the plugin's database once (unless the deployment skips it), then builds the stores. */
@@ -34,5 +36,6 @@ export async function createStores(options: {
     inbox: new DatabaseInboxStore(knex, options.preparedStatements),
     outbox: new DatabaseOutboxStore(knex),
     syncState: new DatabaseSyncStateStore(knex),
+    sdkKeys: new DatabaseSdkKeyStore(knex),
   };
 }

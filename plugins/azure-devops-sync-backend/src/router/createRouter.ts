@@ -24,6 +24,10 @@ import { issueLinksRouter } from './issueLinks';
 import { organizationsRouter } from './organizations';
 import { orgConfigRouter } from './orgConfig';
 import { RouteAuthorizer } from '../http/permissions';
+import { EntityRateLimiter } from '../sdkIngest/EntityRateLimiter';
+import { SdkKeyService } from '../sdkIngest/SdkKeyService';
+import { sdkKeysRouter } from '../sdkIngest/sdkKeysRouter';
+import { sentryIngestRouter } from '../sdkIngest/sentryIngestRouter';
 import { webhooksRouter } from './webhooks';
 import { workItemsRouter } from './workItems';
 
@@ -41,6 +45,10 @@ export interface RouterOptions {
   linker: WorkItemLinker;
   catalogs: ProjectCatalogService;
   errorEvents: ErrorEventIngestor;
+  /** Sentry-SDK ingest: keys, the per-entity rate and the feature switch. */
+  sdkKeys: SdkKeyService;
+  sdkRateLimiter: EntityRateLimiter;
+  sdkIngestEnabled: boolean;
   catalog: CatalogService;
   eventsService?: EventsService;
   /** Wakes the inbox processor. */
@@ -66,6 +74,8 @@ export async function createRouter(
 
   // Event batches have their own, larger body limit.
   router.use(errorEventsRouter({ ...options, events: options.errorEvents }));
+  // SDKs send envelopes, often compressed: read and limited by the route itself.
+  router.use(sentryIngestRouter({ ...options, events: options.errorEvents }));
   router.use(jsonBody({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -83,6 +93,7 @@ export async function createRouter(
     }),
   );
   router.use(issuesRouter(options));
+  router.use(sdkKeysRouter(options));
   router.use(translateAdoErrors);
 
   return router;

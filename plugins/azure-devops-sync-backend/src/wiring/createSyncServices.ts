@@ -16,6 +16,9 @@ import { Stores } from '../database/createStores';
 import { DatabaseErrorEventStore } from '../errorEvents/DatabaseErrorEventStore';
 import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
 import { IssueService } from '../issues/IssueService';
+import { EntityRateLimiter } from '../sdkIngest/EntityRateLimiter';
+import { readSdkIngestSettings } from '../sdkIngest/SdkIngestSettings';
+import { SdkKeyService } from '../sdkIngest/SdkKeyService';
 import { createSyncQueues } from '../queue/createSyncQueues';
 import { AdoClientFactory } from '../service/AdoClientFactory';
 import { OrganizationConnector } from '../service/OrganizationConnector';
@@ -81,6 +84,7 @@ export function createSyncServices(deps: {
   function kickOutbox() {
     queues.kickOutbox();
   }
+  const sdkIngest = readSdkIngestSettings(deps.config);
   return {
     clients,
     catalogs,
@@ -91,6 +95,9 @@ export function createSyncServices(deps: {
       store: new DatabaseErrorEventStore(stores.knex),
       issueService,
     }),
+    sdkIngestEnabled: sdkIngest.enabled,
+    sdkKeys: new SdkKeyService({ store: stores.sdkKeys, settings: sdkIngest }),
+    sdkRateLimiter: new EntityRateLimiter(sdkIngest.eventsPerMinute),
     connector: new OrganizationConnector({
       organizations: stores.organizations,
       clients,
