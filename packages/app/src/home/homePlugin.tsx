@@ -23,7 +23,7 @@ const homePage = PageBlueprint.make({
  * (without it `/` is a 404): what the demo holds and the way into it.
  */
 export const homePlugin = createFrontendPlugin({
-  pluginId: 'home',
+  pluginId: 'demo-home',
   title: 'Home',
   icon: <HomeIcon />,
   routes: { root: homeRouteRef },

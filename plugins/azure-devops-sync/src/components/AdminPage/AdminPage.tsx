@@ -27,8 +27,8 @@ import { useOrganizations } from '../../hooks';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
 import { SubscriptionStatus } from '../shared';
 import { ConnectOrganizationForm } from './ConnectOrganizationForm';
-import { DeliveriesPanel } from './DeliveriesPanel';
-import { JobsPanel } from './JobsPanel';
+import { DeliveriesTable } from './DeliveriesTable';
+import { JobsTable } from './JobsTable';
 
 function When(props: { value: string | null | undefined }) {
   return props.value ? (
@@ -92,8 +92,9 @@ function OrganizationsTable(props: { organizations: Organization[] }) {
 
 /**
  * The admin view: connected organizations and their health, connecting a new
- * one, and failed deliveries and outbound jobs with replay. Without page chrome, for the new
- * frontend system's page (which draws the header).
+ * one, and each organization's service hook deliveries and outbound jobs
+ * (paged, sortable, filterable) with replay. With the content padding but
+ * without the header, for the new frontend system's page (which draws it).
  *
  * @public
  */
@@ -126,35 +127,33 @@ export function AdminContent() {
   }
 
   return (
-    <Grid container spacing={3}>
-      <Grid item xs={12}>
-        <InfoCard title="Connected organizations">
-          {list}
-          {canConnect.allowed && (
-            <Box mt={3}>
-              <Typography variant="subtitle2" gutterBottom>
-                Connect an organization
-              </Typography>
-              <ConnectOrganizationForm onConnected={organizations.retry} />
-            </Box>
-          )}
-        </InfoCard>
+    <Content>
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <InfoCard title="Connected organizations">
+            {list}
+            {canConnect.allowed && (
+              <Box mt={3}>
+                <Typography variant="subtitle2" gutterBottom>
+                  Connect an organization
+                </Typography>
+                <ConnectOrganizationForm onConnected={organizations.retry} />
+              </Box>
+            )}
+          </InfoCard>
+        </Grid>
+        {organizations.items?.map(org => (
+          <Fragment key={org.id}>
+            <Grid item xs={12}>
+              <DeliveriesTable organization={org} />
+            </Grid>
+            <Grid item xs={12}>
+              <JobsTable organization={org} />
+            </Grid>
+          </Fragment>
+        ))}
       </Grid>
-      {organizations.items?.map(org => (
-        <Fragment key={org.id}>
-          <Grid item xs={12} lg={6}>
-            <InfoCard title={`Failed deliveries: ${org.name}`}>
-              <DeliveriesPanel organization={org} />
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12} lg={6}>
-            <InfoCard title={`Outbound jobs: ${org.name}`}>
-              <JobsPanel organization={org} />
-            </InfoCard>
-          </Grid>
-        </Fragment>
-      ))}
-    </Grid>
+    </Content>
   );
 }
 
@@ -170,9 +169,7 @@ export function AdminPage() {
         title="Azure DevOps Sync"
         subtitle="Connected organizations, service hook health and deliveries"
       />
-      <Content>
-        <AdminContent />
-      </Content>
+      <AdminContent />
     </Page>
   );
 }

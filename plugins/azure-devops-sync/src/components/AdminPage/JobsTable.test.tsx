@@ -5,13 +5,20 @@ import {
   mockApis,
   renderInTestApp,
 } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { azureDevOpsSyncApiRef } from '../../api';
-import { fabrikam, fakeApi, job, responseError } from '../../testing/fixtures';
-import { JobsPanel, describeJob } from './JobsPanel';
+import {
+  fabrikam,
+  fakeApi,
+  issue,
+  job,
+  responseError,
+} from '../../testing/fixtures';
+import { describeJob } from './describeJob';
+import { JobsTable } from './JobsTable';
 
-async function renderPanel(api: ReturnType<typeof fakeApi>) {
+async function renderTable(api: ReturnType<typeof fakeApi>) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -22,74 +29,102 @@ async function renderPanel(api: ReturnType<typeof fakeApi>) {
         ],
       ]}
     >
-      <JobsPanel organization={fabrikam} />
+      <JobsTable organization={fabrikam} />
     </TestApiProvider>,
   );
 }
 
+/** The body rows of the table, as their cells' text. */
+function bodyRows() {
+  return screen
+    .getAllByRole('row')
+    .filter(r => within(r).queryAllByRole('cell').length > 3)
+    .map(r =>
+      within(r)
+        .getAllByRole('cell')
+        .map(c => c.textContent?.replace(', Opens in a new window', '')),
+    );
+}
+
+// Newest first, as the backend lists them.
+const jobs = Array.from({ length: 7 }, (_, n) => 6 - n).map(i =>
+  job({
+    id: `j${i + 1}`,
+    workItemId: 40 + i,
+    status: i === 0 ? 'failed' : 'done',
+    lastError: i === 0 ? 'TF401320: Rule Error for field Reason' : null,
+    outcome: i === 0 ? null : 'State set',
+    createdAt: `2026-11-26T09:0${i}:00Z`,
+    issueId: i === 0 ? 'i1' : null,
+  }),
+);
+
 jest.setTimeout(60_000);
 
-describe('JobsPanel', () => {
-  it('lists failed jobs by default with their error', async () => {
-    const api = fakeApi();
-    api.listJobs.mockResolvedValue({ items: [job()] });
-    await renderPanel(api);
-    const table = await screen.findByRole('table', {
-      name: 'Outbound jobs of fabrikam',
-    });
-    expect(api.listJobs).toHaveBeenCalledWith('org-1', 'failed');
-    expect(within(table).getByText('#42')).toBeInTheDocument();
-    expect(
-      within(table).getByText('Set the state for resolved'),
-    ).toBeInTheDocument();
-    expect(
-      within(table).getByText('TF401320: Rule Error for field Reason'),
-    ).toBeInTheDocument();
-    expect(
-      within(table).getByRole('button', { name: 'Replay job j1' }),
-    ).toBeInTheDocument();
-  });
-
-  it('filters by status and shows outcomes, without replay for finished jobs', async () => {
+describe('JobsTable', () => {
+  it('lists every job newest first, five a page, linked to its issue and work item', async () => {
     const user = userEvent.setup();
     const api = fakeApi();
-    api.listJobs.mockImplementation(async (_org: string, status?: string) => ({
-      items:
-        status === 'skipped'
-          ? [
-              job({
-                id: 'j2',
-                status: 'skipped',
-                lastError: null,
-                outcome: 'comment sync is off',
-                payload: {
-                  kind: 'comment',
-                  text: 'hello',
-                  authorName: 'Alice',
-                },
-              }),
-            ]
-          : [],
-    }));
-    await renderPanel(api);
-    expect(await screen.findByText('No failed jobs.')).toBeInTheDocument();
-    await user.selectOptions(
-      screen.getByRole('combobox', { name: 'Job status' }),
-      'Skipped',
+    api.listJobs.mockResolvedValue({ items: jobs });
+    api.getIssue.mockResolvedValue(
+      issue({
+        id: 'i1',
+        shortId: 'WEB-1',
+        entityRef: 'component:default/web',
+      }),
     );
-    expect(await screen.findByText('comment sync is off')).toBeInTheDocument();
-    expect(screen.getByText('Comment by Alice')).toBeInTheDocument();
-    expect(api.listJobs).toHaveBeenLastCalledWith('org-1', 'skipped');
-    expect(screen.queryByRole('button', { name: /Replay/ })).toBeNull();
+    await renderTable(api);
+    await screen.findByText('Outbound jobs');
+    expect(api.listJobs).toHaveBeenCalledWith('org-1', undefined);
+    expect(screen.getByText('fabrikam · 1 failed of 7')).toBeInTheDocument();
 
-    await user.selectOptions(
-      screen.getByRole('combobox', { name: 'Job status' }),
-      'All',
+    // Newest first: j7 (09:06) … j3 on the first page.
+    expect(bodyRows().map(r => r[2])).toEqual([
+      '#46',
+      '#45',
+      '#44',
+      '#43',
+      '#42',
+    ]);
+    await user.click(screen.getByRole('button', { name: /next page/i }));
+    expect(bodyRows().map(r => r[2])).toEqual(['#41', '#40']);
+
+    const link = await screen.findByRole('link', { name: 'WEB-1' });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/component/web/azure-devops-issues?issue=i1',
     );
-    await waitFor(() =>
-      expect(api.listJobs).toHaveBeenLastCalledWith('org-1', undefined),
+    expect(screen.getByRole('link', { name: /^#40/ })).toHaveAttribute(
+      'href',
+      'https://dev.azure.com/fabrikam/_workitems/edit/40',
     );
-    expect(await screen.findByText('No outbound jobs.')).toBeInTheDocument();
+    expect(
+      screen.getByText('TF401320: Rule Error for field Reason'),
+    ).toBeInTheDocument();
+    expect(api.getIssue).toHaveBeenCalledTimes(1);
+  });
+
+  it('sorts by a column and filters by status', async () => {
+    const user = userEvent.setup();
+    const api = fakeApi();
+    api.listJobs.mockResolvedValue({ items: jobs });
+    api.getIssue.mockRejectedValue(new Error('gone'));
+    await renderTable(api);
+    await screen.findByText('Outbound jobs');
+
+    await user.click(screen.getByRole('button', { name: 'Work item' }));
+    await waitFor(() => expect(bodyRows()[0][2]).toBe('#40'));
+
+    await user.click(screen.getByRole('button', { name: 'filter list' }));
+    const statusFilter = await screen.findByLabelText('Status');
+    // MUI's select opens on mouse down.
+    fireEvent.mouseDown(within(statusFilter).getByRole('button'));
+    await user.click(await screen.findByRole('option', { name: /failed/ }));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    expect(bodyRows()[0][4]).toBe('failed');
+    // An issue that cannot be read shows its id.
+    expect(bodyRows()[0][1]).toBe('i1');
   });
 
   it('replays a failed job and reloads', async () => {
@@ -98,8 +133,9 @@ describe('JobsPanel', () => {
     api.listJobs
       .mockResolvedValueOnce({ items: [job()] })
       .mockResolvedValue({ items: [] });
+    api.getIssue.mockRejectedValue(new Error('gone'));
     api.replayJob.mockResolvedValue(undefined);
-    await renderPanel(api);
+    await renderTable(api);
     await user.click(
       await screen.findByRole('button', { name: 'Replay job j1' }),
     );
@@ -107,13 +143,14 @@ describe('JobsPanel', () => {
     expect(
       await screen.findByText('Job j1 queued for replay.'),
     ).toBeInTheDocument();
-    expect(await screen.findByText('No failed jobs.')).toBeInTheDocument();
+    expect(await screen.findByText(/No outbound jobs yet/)).toBeInTheDocument();
   });
 
   it('shows the server message when a replay is refused', async () => {
     const user = userEvent.setup();
     const api = fakeApi();
     api.listJobs.mockResolvedValue({ items: [job()] });
+    api.getIssue.mockRejectedValue(new Error('gone'));
     api.replayJob.mockImplementation(async () => {
       throw await responseError(
         409,
@@ -121,7 +158,7 @@ describe('JobsPanel', () => {
         'ConflictError',
       );
     });
-    await renderPanel(api);
+    await renderTable(api);
     await user.click(
       await screen.findByRole('button', { name: 'Replay job j1' }),
     );
@@ -135,7 +172,7 @@ describe('JobsPanel', () => {
     api.listJobs.mockImplementation(async () => {
       throw await responseError(404, 'Not found', 'NotFoundError');
     });
-    await renderPanel(api);
+    await renderTable(api);
     expect(
       await screen.findByText(/outbound job log is not available/),
     ).toBeInTheDocument();

@@ -1,0 +1,65 @@
+import type { TableColumn } from '@backstage/core-components';
+import Tooltip from '@material-ui/core/Tooltip';
+import { makeStyles } from '@material-ui/core/styles';
+import { useMemo, useRef } from 'react';
+import { formatDateTime, formatRelativeTime } from '../../utils/time';
+
+/** Columns of short values (dates, ids, statuses) never wrap inside a word. */
+export const NO_WRAP: Pick<TableColumn<any>, 'cellStyle' | 'headerStyle'> = {
+  cellStyle: { whiteSpace: 'nowrap' },
+  headerStyle: { whiteSpace: 'nowrap' },
+};
+
+/** Error and outcome texts wrap between words, and only break a word too long for the column. */
+export const TEXT: Pick<TableColumn<any>, 'cellStyle' | 'width'> = {
+  width: '30%',
+  cellStyle: { minWidth: 200, wordBreak: 'normal', overflowWrap: 'anywhere' },
+};
+
+/** Paging, sorting and search, with rows as dense as the rest of the page. */
+export const TABLE_OPTIONS = {
+  paging: true,
+  pageSize: 5,
+  pageSizeOptions: [5, 10, 25, 50],
+  emptyRowsWhenPaging: false,
+  padding: 'dense' as const,
+  search: true,
+  sorting: true,
+  draggable: false,
+};
+
+/** "5 minutes ago", with the full date and time on hover. */
+export function When(props: { value: string | null | undefined }) {
+  return props.value ? (
+    <Tooltip title={formatDateTime(props.value)}>
+      <span>{formatRelativeTime(props.value, '—')}</span>
+    </Tooltip>
+  ) : (
+    <>—</>
+  );
+}
+
+/**
+ * A key that changes with the table's data. material-table resets its state
+ * (page, sort) and warns in development whenever its data or columns change
+ * after mounting, so the tables mount once their data is complete and are
+ * mounted afresh, under a new key, when it is reloaded (after a replay).
+ */
+export function useDataKey(data: unknown): number {
+  const version = useRef(0);
+  return useMemo(() => {
+    version.current += 1;
+    return version.current;
+  }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
+}
+
+/**
+ * For a Box around a Table with filters: its toolbar (title, search) takes the
+ * width the "Filters" button leaves, so the title does not wrap in a narrow box.
+ */
+export const useTableBoxStyles = makeStyles({
+  root: {
+    '& .MuiToolbar-root': { flexGrow: 1 },
+    '& .MuiToolbar-root h2': { whiteSpace: 'nowrap' },
+  },
+});
