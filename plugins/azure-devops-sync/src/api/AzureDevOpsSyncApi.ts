@@ -9,6 +9,7 @@ import type {
   Issue,
   IssueList,
   IssueStatus,
+  IssueTrendList,
   IssueUpdateRequest,
   LinkWorkItemRequest,
   Organization,
@@ -67,6 +68,11 @@ export interface AzureDevOpsSyncApi {
     entityRef: string;
     status?: IssueStatus;
   }): Promise<IssueList>;
+  /**
+   * `GET /events/trends?entityRef=`: error events per hour (24) and per day
+   * (14) of the entity's issues seen in the last 14 days, oldest first.
+   */
+  getIssueTrends(entityRef: string): Promise<IssueTrendList>;
   /** `GET /issues/:id` */
   getIssue(issueId: string): Promise<Issue>;
   /**

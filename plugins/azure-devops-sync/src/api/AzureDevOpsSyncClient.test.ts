@@ -186,6 +186,26 @@ describe('AzureDevOpsSyncClient', () => {
     expect(seen[1].url.searchParams.get('status')).toBe('resolved');
   });
 
+  it('reads the issue trends of an entity', async () => {
+    const { seen, capture } = record();
+    const trends = {
+      items: [{ issueId: 'i1', last24h: [1], last14d: [2] }],
+      generatedAt: '2026-12-03T12:00:00Z',
+    };
+    server.use(
+      http.get(`${base}/events/trends`, async ({ request }) => {
+        await capture(request);
+        return HttpResponse.json(trends);
+      }),
+    );
+    await expect(
+      client.getIssueTrends('component:default/web'),
+    ).resolves.toEqual(trends);
+    expect(seen[0].url.searchParams.get('entityRef')).toBe(
+      'component:default/web',
+    );
+  });
+
   it('reads one issue and its activity', async () => {
     server.use(
       http.get(`${base}/issues/i1`, () => HttpResponse.json({ id: 'i1' })),

@@ -11,6 +11,7 @@ import {
   type Issue,
   type IssueList,
   type IssueStatus,
+  type IssueTrendList,
   type IssueUpdateRequest,
   type LinkWorkItemRequest,
   type Organization,
@@ -105,6 +106,10 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
     return this.request('GET', '/issues', {
       query: { entityRef: options.entityRef, status: options.status },
     });
+  }
+
+  getIssueTrends(entityRef: string): Promise<IssueTrendList> {
+    return this.request('GET', '/events/trends', { query: { entityRef } });
   }
 
   getIssue(issueId: string): Promise<Issue> {

@@ -11,3 +11,4 @@ export { useDeliveries } from './useDeliveries';
 export { useJobs } from './useJobs';
 export { useNow } from './useNow';
 export { useSelectedIssue } from './useSelectedIssue';
+export { useIssueTrends } from './useIssueTrends';

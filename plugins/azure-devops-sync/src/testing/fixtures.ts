@@ -333,6 +333,7 @@ export function fakeApi(): { [K in keyof AzureDevOpsSyncApi]: jest.Mock } {
     getCreateConfig: notMocked('getCreateConfig'),
     listIssues: notMocked('listIssues'),
     getIssue: notMocked('getIssue'),
+    getIssueTrends: notMocked('getIssueTrends'),
     getIssueActivity: notMocked('getIssueActivity'),
     updateIssue: notMocked('updateIssue'),
     linkWorkItem: notMocked('linkWorkItem'),

@@ -1,0 +1,6 @@
+export {
+  IssueSparkline,
+  trendCounts,
+  trendLabel,
+  type TrendPeriod,
+} from './IssueSparkline';
