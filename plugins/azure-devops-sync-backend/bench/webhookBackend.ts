@@ -19,6 +19,8 @@ export interface ServeOptions {
   database: JsonObject;
   /** `azureDevOpsSync.database.preparedStatements` (PostgreSQL only). */
   preparedStatements: boolean;
+  /** More `azureDevOpsSync` config (the envelope bench's SDK keys and rate). */
+  plugin?: JsonObject;
 }
 
 async function serve(options: ServeOptions) {
@@ -53,7 +55,10 @@ async function serve(options: ServeOptions) {
     localBackendConfig({
       ...options,
       subject: 'webhook-bench',
-      plugin: { database: { preparedStatements: options.preparedStatements } },
+      plugin: {
+        ...options.plugin,
+        database: { preparedStatements: options.preparedStatements },
+      },
     }),
   );
   backend.add(

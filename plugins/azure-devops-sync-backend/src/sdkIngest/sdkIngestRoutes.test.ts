@@ -390,13 +390,14 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('answers CORS preflights on the envelope route only', async () => {
-      const { app } = await setup();
+      const { app, loggedUrls } = await setup();
       const preflight = await request(app)
         .options(`/sentry/api/${PROJECT}/envelope/?sentry_key=${CONFIG_KEY}`)
         .set('Origin', 'https://shop.example.com')
         .set('Access-Control-Request-Method', 'POST')
         .set('Access-Control-Request-Headers', 'content-type');
       expect(preflight.status).toBe(204);
+      expect(loggedUrls.join()).not.toContain(CONFIG_KEY);
       expect(preflight.headers).toMatchObject({
         'access-control-allow-origin': '*',
         'access-control-allow-methods': 'POST, OPTIONS',

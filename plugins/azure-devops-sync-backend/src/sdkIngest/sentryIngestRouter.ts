@@ -86,13 +86,17 @@ export function sentryIngestRouter(
 ): express.Router {
   const router = Router();
 
+  // First, before anything can answer (preflights included): the request log reads
+  // req.originalUrl once the answer is sent.
+  router.use('/sentry', (req, _res, next) => {
+    req.originalUrl = redactSentryKey(req.originalUrl);
+    next();
+  });
   router.use(ENVELOPE_PATH, envelopeCors);
 
   const ingest =
     (kind: 'envelope' | 'store') =>
     async (req: express.Request, res: express.Response) => {
-      // Before anything can answer: the request log reads this once the answer is sent.
-      req.originalUrl = redactSentryKey(req.originalUrl);
       if (!options.sdkIngestEnabled) {
         throw new NotFoundError(
           'Sentry SDK ingest is disabled (azureDevOpsSync.sdkIngest.enabled)',
