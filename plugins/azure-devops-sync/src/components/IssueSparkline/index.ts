@@ -4,3 +4,4 @@ export {
   trendLabel,
   type TrendPeriod,
 } from './IssueSparkline';
+export { IssueTrendCell, type IssueTrendsState } from './IssueTrendCell';

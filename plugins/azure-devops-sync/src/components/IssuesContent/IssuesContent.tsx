@@ -28,7 +28,13 @@ import {
   type Organization,
 } from '@internal/plugin-azure-devops-sync-common';
 import { useCallback, useMemo, useState } from 'react';
-import { useIssues, useOrganizations, useSelectedIssue } from '../../hooks';
+import {
+  useIssues,
+  useIssueTrends,
+  useOrganizations,
+  useSelectedIssue,
+} from '../../hooks';
+import { IssueTrendCell, type IssueTrendsState } from '../IssueSparkline';
 import { errorStatus } from '../../utils/errors';
 import { selectOrganization } from '../../utils/selectOrganization';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
@@ -58,6 +64,7 @@ function When(props: { value: string }) {
 
 function IssueRow(props: {
   issue: Issue;
+  trends: IssueTrendsState;
   canUpdate: boolean;
   onOpen: (issue: Issue) => void;
   onChange: (issue: Issue) => void;
@@ -100,6 +107,9 @@ function IssueRow(props: {
         )}
       </TableCell>
       <TableCell align="right">{issue.timesSeen}</TableCell>
+      <TableCell>
+        <IssueTrendCell issueId={issue.id} state={props.trends} />
+      </TableCell>
       <TableCell>
         <When value={issue.firstSeen} />
       </TableCell>
@@ -165,6 +175,7 @@ export function IssuesContent() {
     stringifyEntityRef(entity),
     status || undefined,
   );
+  const trends = useIssueTrends(stringifyEntityRef(entity));
   const { allowed: canUpdate } = usePermission({
     permission: azureDevOpsSyncIssueUpdatePermission,
   });
@@ -225,6 +236,7 @@ export function IssuesContent() {
             <TableCell>Level</TableCell>
             <TableCell>Assignee</TableCell>
             <TableCell align="right">Events</TableCell>
+            <TableCell>Last 24 hours</TableCell>
             <TableCell>First seen</TableCell>
             <TableCell>Last seen</TableCell>
             <TableCell>Work items</TableCell>
@@ -236,6 +248,7 @@ export function IssuesContent() {
               key={issue.id}
               // The open issue may be newer than the list until it reloads.
               issue={selected?.id === issue.id ? selected : issue}
+              trends={trends}
               canUpdate={canUpdate}
               onOpen={setSelected}
               onChange={onRowChange}
