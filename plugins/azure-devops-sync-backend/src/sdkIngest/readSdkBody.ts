@@ -14,7 +14,9 @@ export const SDK_BODY_LIMITS = {
   item: 1024 * 1024,
 };
 
-const mib = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
+const MIB = 1024 * 1024;
+const mib = (bytes: number) =>
+  bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes} bytes`;
 
 const DECODERS: Record<
   string,
@@ -39,28 +41,31 @@ function readRaw(req: Request, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const finish = (error?: Error) => {
+    req.on('data', function onData(chunk: Buffer) {
       if (done) return;
-      done = true;
-      req.off('data', onData);
-      if (error) {
-        req.resume();
-        reject(error);
-      } else resolve(Buffer.concat(chunks, size));
-    };
-    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        finish(
+        done = true;
+        // The rest is read and dropped, so the 413 still reaches the client.
+        req.off('data', onData);
+        req.resume();
+        reject(
           new PayloadTooLargeError(`The body is larger than ${mib(limit)}`),
         );
         return;
       }
       chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => finish());
-    req.once('error', error => finish(new InputError(error.message)));
+    });
+    req.once('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, size));
+    });
+    req.once('error', error => {
+      if (done) return;
+      done = true;
+      reject(new InputError(error.message));
+    });
   });
 }
 
