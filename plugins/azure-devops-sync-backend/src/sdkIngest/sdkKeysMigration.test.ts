@@ -1,0 +1,40 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  createTestDatabases,
+  initDatabaseService,
+} from '../__testUtils__/databases';
+import { getMigratedClient } from '../database/migrations';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const MIGRATION = '20261203040000_sdk_keys.js';
+const directory = resolvePackagePath(
+  '@internal/plugin-azure-devops-sync-backend',
+  'migrations',
+);
+
+describe.each(databases.eachSupportedId())(
+  'migration 20261203040000_sdk_keys (%s)',
+  databaseId => {
+    it('creates sdk_keys with a unique digest, and drops it going down', async () => {
+      const { database } = await initDatabaseService(databases, databaseId);
+      const knex = await getMigratedClient(database);
+      const row = {
+        key_digest: 'd'.repeat(64),
+        public_key: 'k'.repeat(32),
+        entity_ref: 'component:default/payments-api',
+      };
+      await knex('sdk_keys').insert(row);
+      await expect(knex('sdk_keys').insert(row)).rejects.toThrow();
+      const [stored] = await knex('sdk_keys');
+      expect(stored.revoked_at).toBeNull();
+      expect(stored.created_at).toBeTruthy();
+
+      await knex.migrate.down({ directory, name: MIGRATION });
+      expect(await knex.schema.hasTable('sdk_keys')).toBe(false);
+      await knex.migrate.up({ directory, name: MIGRATION });
+      expect(await knex.schema.hasTable('sdk_keys')).toBe(true);
+    });
+  },
+);
