@@ -9,7 +9,7 @@ const WINDOW: Record<TrendPeriod, string> = {
   '14d': 'the last 14 days',
 };
 
-const BAR = 3;
+const BAR = 2;
 const GAP = 1;
 const HEIGHT = 20;
 
