@@ -9,6 +9,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@internal/plugin-azure-devops-sync-common';
 import SyncIcon from '@material-ui/icons/Sync';
 import { AzureDevOpsSyncClient, azureDevOpsSyncApiRef } from './api';
@@ -43,7 +44,12 @@ export const azureDevOpsSyncEntityContent = EntityContentBlueprint.make({
     title: 'Azure DevOps',
     filter: { kind: 'component' },
     loader: () =>
-      import('./components/IssuesContent').then(m => <m.IssuesContent />),
+      import('./components/IssuesContent').then(m => (
+        // The tab reads and writes ?issue= through React Router.
+        <ReactRouterV6PageRouter>
+          <m.IssuesContent />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
@@ -59,7 +65,11 @@ export const azureDevOpsSyncPage = PageBlueprint.make({
     icon: <SyncIcon />,
     routeRef: adminPageRouteRef,
     loader: () =>
-      import('./components/AdminPage').then(m => <m.AdminContent />),
+      import('./components/AdminPage').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.AdminContent />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 

@@ -3,6 +3,7 @@ import {
   createFrontendPlugin,
   createRouteRef,
 } from '@backstage/frontend-plugin-api';
+import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import HomeIcon from '@material-ui/icons/Home';
 
 /** The portal's start page, `/`. */
@@ -14,7 +15,12 @@ const homePage = PageBlueprint.make({
     title: 'Home',
     icon: <HomeIcon />,
     routeRef: homeRouteRef,
-    loader: () => import('./HomePage').then(m => <m.HomePage />),
+    loader: () =>
+      import('./HomePage').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.HomePage />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
