@@ -26,7 +26,15 @@ describe.each(databases.eachSupportedId())(
         entity_ref: 'component:default/payments-api',
       };
       await knex('sdk_keys').insert(row);
-      await expect(knex('sdk_keys').insert(row)).rejects.toThrow();
+      // Awaited here, not handed to expect().rejects: a knex builder is a thenable that runs its
+      // query on every then().
+      let duplicate: unknown;
+      try {
+        await knex('sdk_keys').insert(row);
+      } catch (error) {
+        duplicate = error;
+      }
+      expect(duplicate).toBeDefined();
       const [stored] = await knex('sdk_keys');
       expect(stored.revoked_at).toBeNull();
       expect(stored.created_at).toBeTruthy();
