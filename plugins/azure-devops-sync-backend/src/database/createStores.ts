@@ -6,7 +6,6 @@ import { DatabaseOrganizationStore } from './DatabaseOrganizationStore';
 import { DatabaseOrgConfigStore } from './DatabaseOrgConfigStore';
 import { DatabaseOutboxStore } from './DatabaseOutboxStore';
 import { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
-import { DatabaseSdkKeyStore } from '../sdkIngest/DatabaseSdkKeyStore';
 import { getMigratedClient } from './migrations';
 
 /** Every store of the plugin, on one migrated client. */
@@ -18,7 +17,6 @@ export interface Stores {
   inbox: DatabaseInboxStore;
   outbox: DatabaseOutboxStore;
   syncState: DatabaseSyncStateStore;
-  sdkKeys: DatabaseSdkKeyStore;
 }
 
 /** Migrates the plugin's database once (unless the deployment skips it), then builds the stores. */
@@ -36,6 +34,5 @@ export async function createStores(options: {
     inbox: new DatabaseInboxStore(knex, options.preparedStatements),
     outbox: new DatabaseOutboxStore(knex),
     syncState: new DatabaseSyncStateStore(knex),
-    sdkKeys: new DatabaseSdkKeyStore(knex),
   };
 }

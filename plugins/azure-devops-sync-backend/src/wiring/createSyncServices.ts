@@ -16,6 +16,7 @@ import { Stores } from '../database/createStores';
 import { DatabaseErrorEventStore } from '../errorEvents/DatabaseErrorEventStore';
 import { ErrorEventIngestor } from '../errorEvents/ErrorEventIngestor';
 import { IssueService } from '../issues/IssueService';
+import { DatabaseSdkKeyStore } from '../sdkIngest/DatabaseSdkKeyStore';
 import { EntityRateLimiter } from '../sdkIngest/EntityRateLimiter';
 import { readSdkIngestSettings } from '../sdkIngest/SdkIngestSettings';
 import { SdkKeyService } from '../sdkIngest/SdkKeyService';
@@ -96,7 +97,11 @@ export function createSyncServices(deps: {
       issueService,
     }),
     sdkIngestEnabled: sdkIngest.enabled,
-    sdkKeys: new SdkKeyService({ store: stores.sdkKeys, settings: sdkIngest }),
+    // A module's own store, on the migrated client, as the error events' is.
+    sdkKeys: new SdkKeyService({
+      store: new DatabaseSdkKeyStore(stores.knex),
+      settings: sdkIngest,
+    }),
     sdkRateLimiter: new EntityRateLimiter(sdkIngest.eventsPerMinute),
     connector: new OrganizationConnector({
       organizations: stores.organizations,
