@@ -236,6 +236,11 @@ export type ActivitySource =
       organizationId: string;
       workItemId: number;
       revision: number;
+      /**
+       * Who made the revision in Azure DevOps: their display name there, and the catalog user
+       * with their e-mail when there is one. Absent on activity recorded before it was kept.
+       */
+      actor?: { displayName?: string; userEntityRef?: string };
     }
   | { kind: 'system' };
 

@@ -66,6 +66,7 @@ interface RawDbActivityRow {
   source_organization_id: string | null;
   source_work_item_id: number | null;
   source_revision: number | null;
+  source_actor_name: string | null;
   data: string;
   created_at: Date | string;
 }
@@ -129,11 +130,16 @@ function toActivity(row: RawDbActivityRow): ActivityItem {
   if (row.source_kind === 'user') {
     source = { kind: 'user', userEntityRef: row.source_user_ref ?? 'unknown' };
   } else if (row.source_kind === 'azure-devops') {
+    const actor = {
+      ...(row.source_actor_name ? { displayName: row.source_actor_name } : {}),
+      ...(row.source_user_ref ? { userEntityRef: row.source_user_ref } : {}),
+    };
     source = {
       kind: 'azure-devops',
       organizationId: row.source_organization_id ?? '',
       workItemId: Number(row.source_work_item_id),
       revision: Number(row.source_revision),
+      ...(Object.keys(actor).length > 0 ? { actor } : {}),
     };
   } else {
     source = { kind: 'system' };
@@ -156,9 +162,15 @@ function linkColumns(key: LinkKey) {
 }
 
 function sourceColumns(source: ActivitySource) {
+  const ado = source.kind === 'azure-devops' ? source : undefined;
   return {
     source_kind: source.kind,
-    source_user_ref: source.kind === 'user' ? source.userEntityRef : null,
+    // A portal user, or the catalog user an ADO actor matched.
+    source_user_ref:
+      source.kind === 'user'
+        ? source.userEntityRef
+        : ado?.actor?.userEntityRef ?? null,
+    source_actor_name: ado?.actor?.displayName ?? null,
     source_organization_id:
       source.kind === 'azure-devops' ? source.organizationId : null,
     source_work_item_id:

@@ -183,6 +183,7 @@ export class IssueService {
             workItemId: link.workItemId,
             url: link.url,
             displayName: link.displayName,
+            title: link.title,
           },
           tx,
         );
@@ -248,6 +249,7 @@ export class IssueService {
           workItemId: key.workItemId,
           url: found.link.url,
           displayName: found.link.displayName,
+          title: found.link.title,
         },
         tx,
       );

@@ -13,7 +13,7 @@ import {
   InboundDelivery,
   InboundState,
 } from '../sync/decideInbound';
-import { identityEmail } from '../sync/identity';
+import { identityDisplayName, identityEmail } from '../sync/identity';
 import { inboundStatusAction } from '../sync/inboundStatus';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
@@ -73,9 +73,12 @@ export class InboxProcessor {
 
   /** Organization settings read once per batch, not once per delivery. */
   private batchConfigs = new Map<string, Promise<Config>>();
+  /** Catalog users by e-mail, asked once per batch. */
+  private batchUsers = new Map<string, Promise<string | undefined>>();
 
   async runOnce(): Promise<number> {
     this.batchConfigs = new Map();
+    this.batchUsers = new Map();
     const deliveries = await this.deps.inbox.claim(
       this.id,
       this.deps.batchSize ?? 100,
@@ -181,14 +184,16 @@ export class InboxProcessor {
   ): Promise<Result> {
     const { issueService, syncState } = this.deps;
     const { workItemId, revision } = delivery;
+    if (decision.kind === 'skip')
+      return { status: 'skipped', outcome: decision.outcome };
+    const actor = await this.actorOf(delivery);
     const source: AdoSource = {
       kind: 'azure-devops',
       organizationId,
       workItemId,
       revision,
+      ...(actor ? { actor } : {}),
     };
-    if (decision.kind === 'skip')
-      return { status: 'skipped', outcome: decision.outcome };
     if (decision.kind === 'delete') {
       await issueService.markWorkItemDeleted(decision.links, source);
       return {
@@ -364,6 +369,33 @@ export class InboxProcessor {
         return candidate;
     }
     return undefined;
+  }
+
+  /**
+   * Who made the revision, as a person: their ADO display name and the catalog user with their
+   * e-mail (looked up once per batch), so the activity names people, not revisions.
+   */
+  private async actorOf(
+    delivery: InboundDelivery,
+  ): Promise<AdoSource['actor']> {
+    const who =
+      delivery.revisedBy ?? delivery.changes['System.ChangedBy']?.newValue;
+    const displayName = identityDisplayName(who);
+    const email = identityEmail(who);
+    let userEntityRef: string | undefined;
+    if (email) {
+      let found = this.batchUsers.get(email);
+      if (!found) {
+        found = this.deps.users.findByEmail(email).then(refs => refs[0]);
+        this.batchUsers.set(email, found);
+      }
+      userEntityRef = await found;
+    }
+    if (!displayName && !userEntityRef) return undefined;
+    return {
+      ...(displayName ? { displayName } : {}),
+      ...(userEntityRef ? { userEntityRef } : {}),
+    };
   }
 
   private config(organizationId: string): Promise<Config> {

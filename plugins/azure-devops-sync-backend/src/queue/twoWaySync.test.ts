@@ -69,6 +69,22 @@ describe.each(databases.eachSupportedId())(
         organizationId: t.organizationId,
         workItemId: t.workItemId,
         revision: t.workItem().rev,
+        // Carol made it: named as ADO names her (no catalog user has her e-mail).
+        actor: { displayName: 'Carol White' },
+      });
+      expect(fromAdo[0].source).not.toHaveProperty('actor.userEntityRef');
+
+      // An ADO edit by a catalog user names that user.
+      await t.editInAdo({ 'System.State': 'Committed' }, 'bob@example.com');
+      const byAlice = await eventually('the reopening', async () =>
+        (
+          await t.activity()
+        ).find(
+          a => a.type === 'set_unresolved' && a.source.kind === 'azure-devops',
+        ),
+      );
+      expect(byAlice.source).toMatchObject({
+        actor: { userEntityRef: 'user:default/bob' },
       });
 
       // Unassigned in ADO → unassigned here.

@@ -21,6 +21,25 @@ export function identityEmail(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The display name of an ADO identity: the name part of `"Name <email>"`, or an IdentityRef's
+ * `displayName`. Undefined for a bare address or nothing usable.
+ */
+export function identityDisplayName(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const match = /^(.*?)\s*<[^<>]*>\s*$/.exec(value.trim());
+    const name = match ? match[1].trim() : '';
+    return name || undefined;
+  }
+  if (value && typeof value === 'object') {
+    const ref = value as Record<string, unknown>;
+    if (typeof ref.displayName === 'string' && ref.displayName.trim())
+      return ref.displayName.trim();
+    return identityDisplayName(ref.name);
+  }
+  return undefined;
+}
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

@@ -1,4 +1,8 @@
-import { identityEmail, outboundCommentBody } from './identity';
+import {
+  identityDisplayName,
+  identityEmail,
+  outboundCommentBody,
+} from './identity';
 import { inboundStatusAction } from './inboundStatus';
 
 // The reference's fixture states: New=Proposed, Active=InProgress, CustomState=InProgress,
@@ -25,6 +29,22 @@ describe('inboundStatusAction (reference truth table, flips fixed)', () => {
     expect(inboundStatusAction('Resolved', 'Closed', ['Closed'])).toBe(
       'resolve',
     );
+  });
+});
+
+describe('identityDisplayName', () => {
+  it.each([
+    ['Jamal Hartnett <Fabrikamfiber4@hotmail.com>', 'Jamal Hartnett'],
+    ['bob@example.com', undefined],
+    ['<bob@example.com>', undefined],
+    [
+      { displayName: 'Alice Smith', uniqueName: 'alice@example.com' },
+      'Alice Smith',
+    ],
+    [{ name: 'Carol White <carol@example.com>' }, 'Carol White'],
+    [undefined, undefined],
+  ])('%j → %j', (value, name) => {
+    expect(identityDisplayName(value)).toBe(name);
   });
 });
 

@@ -20,7 +20,50 @@ function render(items?: ActivityItem[], extra: { error?: Error } = {}) {
 }
 
 describe('IssueActivity', () => {
-  it('shows ADO comments as text with their author and revision', async () => {
+  it('names the person who made a change in Azure DevOps: the catalog user, else their ADO name', async () => {
+    await render([
+      {
+        id: 'a1',
+        type: 'set_resolved',
+        createdAt: '2026-11-26T00:01:00Z',
+        source: { ...ado, actor: { userEntityRef: 'user:default/alice' } },
+        data: {},
+      },
+      {
+        id: 'a2',
+        type: 'comment',
+        createdAt: '2026-11-26T00:02:00Z',
+        source: { ...ado, actor: { displayName: 'Carol White' } },
+        data: { text: 'On it', author: 'carol@example.com' },
+      },
+      {
+        id: 'a3',
+        type: 'linked',
+        createdAt: '2026-11-26T00:03:00Z',
+        source: { kind: 'system' },
+        data: {
+          workItemId: 5,
+          displayName: 'Payments#5',
+          title: 'Refunds fail',
+        },
+      },
+    ]);
+    expect(screen.getByTestId('activity-a1')).toHaveTextContent(
+      'alice in Azure DevOps (#42) resolved the issue',
+    );
+    expect(screen.getByTestId('activity-a2')).toHaveTextContent(
+      'Carol White in Azure DevOps (#42) commented',
+    );
+    expect(screen.getByTestId('activity-a2')).not.toHaveTextContent('rev');
+    expect(screen.getByTestId('activity-a2')).not.toHaveTextContent(
+      'carol@example.com',
+    );
+    expect(screen.getByTestId('activity-a3')).toHaveTextContent(
+      'System linked work item #5 Refunds fail',
+    );
+  });
+
+  it('shows ADO comments as text with their author', async () => {
     await render([
       {
         id: 'c1',
@@ -56,13 +99,13 @@ describe('IssueActivity', () => {
     ]);
     const comment = screen.getByTestId('activity-c1');
     expect(comment).toHaveTextContent(
-      'Azure DevOps #42 rev 9 commented (as bob@example.com)',
+      'Someone in Azure DevOps (#42) commented (as bob@example.com)',
     );
     expect(comment.querySelector('blockquote')?.textContent).toBe(
       'Fixed & deployed\nin 1.2',
     );
     expect(screen.getByTestId('activity-s1')).toHaveTextContent(
-      'Azure DevOps #42 rev 9 resolved the issue',
+      'Someone in Azure DevOps (#42) resolved the issue',
     );
     expect(screen.getByTestId('activity-r1')).toHaveTextContent(
       'System marked the issue as a regression',

@@ -39,18 +39,27 @@ function UserLink(props: { entityRef: string }) {
   return <EntityRefLink entityRef={props.entityRef} defaultKind="user" />;
 }
 
-/** Who made the change: a user, a work item revision, or the system. */
+/**
+ * Who made the change: a portal user; a person in Azure DevOps (the catalog user with their
+ * e-mail, else their ADO name) and the work item they changed; or the system.
+ */
 export function ActivityActor(props: { source: ActivitySource }) {
   const { source } = props;
   switch (source.kind) {
     case 'user':
       return <UserLink entityRef={source.userEntityRef} />;
-    case 'azure-devops':
+    case 'azure-devops': {
+      const { actor } = source;
+      let who: ReactNode = 'Someone';
+      if (actor?.userEntityRef)
+        who = <UserLink entityRef={actor.userEntityRef} />;
+      else if (actor?.displayName) who = actor.displayName;
       return (
         <>
-          Azure DevOps #{source.workItemId} rev {source.revision}
+          {who} in Azure DevOps (#{source.workItemId})
         </>
       );
+    }
     default:
       return <>System</>;
   }
@@ -97,10 +106,9 @@ function describe(item: ActivityItem): ReactNode {
     case 'linked':
     case 'unlinked': {
       const verb = item.type === 'linked' ? 'linked' : 'unlinked';
+      // "#5 Bug title"; the link's displayName ("Payments#5") would only repeat the number.
       const id = data.workItemId;
-      const label = `#${id}${
-        str(data.displayName) ? ` ${str(data.displayName)}` : ''
-      }`;
+      const label = `#${id}${str(data.title) ? ` ${str(data.title)}` : ''}`;
       const url = str(data.url);
       return (
         <>
@@ -116,8 +124,11 @@ function describe(item: ActivityItem): ReactNode {
       );
     }
     case 'comment': {
+      // The actor already names an ADO author; an older item only has the comment's author.
       const author = str(data.author);
-      return author ? `commented (as ${author})` : 'commented';
+      const named =
+        item.source.kind !== 'azure-devops' || Boolean(item.source.actor);
+      return author && !named ? `commented (as ${author})` : 'commented';
     }
     default:
       return String(item.type);
