@@ -213,6 +213,13 @@ export class DatabaseIssueStore implements IssueStore {
     return toIssue(row, links.get(id) ?? []);
   }
 
+  async entityRefOf(id: string): Promise<string | undefined> {
+    const row = await this.db<RawDbIssueRow>('issues')
+      .where({ id })
+      .first('entity_ref');
+    return row?.entity_ref;
+  }
+
   async lockForChange(id: string, tx: Knex.Transaction) {
     const query = tx<RawDbIssueRow>('issues')
       .select('status', 'assignee')

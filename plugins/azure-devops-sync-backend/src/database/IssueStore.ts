@@ -70,6 +70,8 @@ export interface IssueStore {
 
   list(filter: { entityRef: string; status?: IssueStatus }): Promise<Issue[]>;
   get(id: string, tx?: Knex.Transaction): Promise<Issue | undefined>;
+  /** Only the issue's entity: what a signal needs, without its links' sync state. */
+  entityRefOf(id: string): Promise<string | undefined>;
   /** Status and assignee, locked until the transaction ends (PostgreSQL; SQLite serialises writers). */
   lockForChange(
     id: string,

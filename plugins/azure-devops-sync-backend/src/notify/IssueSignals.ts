@@ -16,7 +16,7 @@ export class IssueSignals {
   constructor(
     private readonly deps: {
       signals: SignalsService;
-      issues: Pick<IssueStore, 'get'>;
+      issues: Pick<IssueStore, 'entityRefOf'>;
       logger: LoggerService;
     },
   ) {}
@@ -29,7 +29,7 @@ export class IssueSignals {
     for (const issueId of new Set(issueIds)) {
       const entityRef =
         known.find(i => i.id === issueId)?.entityRef ??
-        (await this.deps.issues.get(issueId))?.entityRef;
+        (await this.deps.issues.entityRefOf(issueId));
       if (!entityRef) continue;
       try {
         await this.deps.signals.publish<IssueChangedSignal>({
