@@ -1,4 +1,5 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
+import { useNotify } from './useNotify';
 import type { Issue } from '@internal/plugin-azure-devops-sync-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -26,7 +27,7 @@ export function useSelectedIssue(
   setSelected: (issue: Issue | undefined) => void;
 } {
   const api = useApi(azureDevOpsSyncApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [params, setParams] = useSearchParams();
   const linkedId = params.get(ISSUE_PARAM) ?? undefined;
   const [selected, setSelectedState] = useState<Issue>();
@@ -74,13 +75,10 @@ export function useSelectedIssue(
         if (selectedId.current !== linkedId) return;
         selectedId.current = undefined;
         setLinkedId(undefined);
-        alertApi.post({
-          message: `Issue ${linkedId} was not found`,
-          severity: 'warning',
-        });
+        notify(`Issue ${linkedId} was not found`, 'warning');
       },
     );
-  }, [linkedId, items, api, alertApi, setLinkedId]);
+  }, [linkedId, items, api, notify, setLinkedId]);
 
   useEffect(() => {
     setSelectedState(current => {

@@ -1,4 +1,5 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
+import { useNotify } from '../../hooks/useNotify';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -77,7 +78,7 @@ export function IssueDetails(props: {
     onClose,
   } = props;
   const api = useApi(azureDevOpsSyncApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const activity = useIssueActivity(issue.id);
   const [form, setForm] = useState<'link' | 'create'>();
   const [orgId, setOrgId] = useState(organizations[0]?.id);
@@ -102,9 +103,8 @@ export function IssueDetails(props: {
   }, [fingerprint, reloadActivity]);
 
   const done = useCallback(
-    (message: string) =>
-      alertApi.post({ message, severity: 'success', display: 'transient' }),
-    [alertApi],
+    (message: string) => notify(message, 'success', { transient: true }),
+    [notify],
   );
 
   const setStatus = useCallback(

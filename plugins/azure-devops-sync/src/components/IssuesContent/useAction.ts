@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useNotify } from '../../hooks/useNotify';
 import { useCallback, useRef, useState } from 'react';
 import { errorMessage } from '../../utils/errors';
 
@@ -28,7 +28,7 @@ export function useAction<A extends unknown[]>(
   run: (...args: A) => Promise<boolean>;
   clearError: () => void;
 } {
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const messages = useRef(feedback);
@@ -43,11 +43,7 @@ export function useAction<A extends unknown[]>(
         await fn(...args);
         const success = text(messages.current?.success);
         if (success) {
-          alertApi.post({
-            message: success,
-            severity: 'success',
-            display: 'transient',
-          });
+          notify(success, 'success', { transient: true });
         }
         return true;
       } catch (e) {
@@ -55,17 +51,14 @@ export function useAction<A extends unknown[]>(
         setError(message);
         const failure = text(messages.current?.failure);
         if (failure) {
-          alertApi.post({
-            message: `${failure}: ${message}`,
-            severity: 'error',
-          });
+          notify(`${failure}: ${message}`, 'error');
         }
         return false;
       } finally {
         setBusy(false);
       }
     },
-    [fn, alertApi],
+    [fn, notify],
   );
   const clearError = useCallback(() => setError(undefined), []);
   return { busy, error, run, clearError };
