@@ -9,7 +9,7 @@ import {
   type Delivery,
   type Organization,
 } from '@internal/plugin-azure-devops-sync-common';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { useDeliveries } from '../../hooks';
 import { LogUnavailable } from './LogUnavailable';
@@ -18,12 +18,17 @@ import { SyncStatus } from './SyncStatus';
 import {
   NO_WRAP,
   TABLE_OPTIONS,
+  TABLE_STYLE,
   TEXT,
   When,
   useDataKey,
+  useFieldCells,
   useTableBoxStyles,
 } from './tableStyles';
 import { WorkItemLink } from './WorkItemLink';
+
+/** A delivery with its error or outcome in one field, to search. */
+type DeliveryRow = Delivery & { message: string };
 
 const FILTERS = [
   { column: 'Status', type: 'multiple-select' as const },
@@ -45,106 +50,88 @@ export function DeliveriesTable(props: { organization: Organization }) {
   });
   const { items, loading, error, retry } = useDeliveries(organization.id);
   const [replayed, setReplayed] = useState<string>();
-  const dataKey = useDataKey(items);
-  // The cells read these through a ref: new render functions would reset the table.
-  const latest = useRef({ retry });
-  latest.current = { retry };
+  const rows = useMemo<DeliveryRow[] | undefined>(
+    () => items?.map(d => ({ ...d, message: d.lastError ?? d.outcome ?? '' })),
+    [items],
+  );
+  const dataKey = useDataKey(rows);
   // Known before the table mounts (it waits for the permission).
   const canReplay = permission.allowed;
   const title = `Service hook deliveries: ${organization.name}`;
   // The table's toolbar leaves its title little room: the organization goes below it.
   const tableTitle = 'Service hook deliveries';
 
-  const columns = useMemo<TableColumn<Delivery>[]>(
+  // Plain data: functions in the columns would reset the table (see useFieldCells).
+  const columns = useMemo<TableColumn<DeliveryRow>[]>(
     () => [
-      {
-        title: 'Received',
-        field: 'receivedAt',
-        render: d => <When value={d.receivedAt} />,
-        ...NO_WRAP,
-      },
-      {
-        title: 'Event',
-        field: 'eventType',
-        // "workitem.updated" → "updated": every event here is about a work item.
-        render: d => d.eventType.replace(/^workitem\./, ''),
-        ...NO_WRAP,
-      },
+      { title: 'Received', field: 'receivedAt', ...NO_WRAP },
+      { title: 'Event', field: 'eventType', ...NO_WRAP },
       {
         title: 'Work item',
         field: 'workItemId',
         type: 'numeric',
         align: 'left',
-        render: d => (
-          <WorkItemLink
-            organization={{ domainName }}
-            workItemId={d.workItemId}
-          />
-        ),
         ...NO_WRAP,
       },
+      { title: 'Status', field: 'status', ...NO_WRAP },
       {
-        title: 'Status',
-        field: 'status',
-        render: d => <SyncStatus status={d.status} />,
-        ...NO_WRAP,
-      },
-      {
-        title: 'Attempts',
+        // Short: the table has little room.
+        title: 'Tries',
         field: 'attempts',
         type: 'numeric',
         align: 'left',
         ...NO_WRAP,
       },
-      {
-        title: 'Error or outcome',
-        field: 'lastError',
-        sorting: false,
-        customFilterAndSearch: (term: string, d: Delivery) =>
-          `${d.lastError ?? ''} ${d.outcome ?? ''}`
-            .toLowerCase()
-            .includes(term.toLowerCase()),
-        render: d =>
-          d.lastError ? (
-            <Typography variant="body2" color="error">
-              {d.lastError}
-            </Typography>
-          ) : (
-            d.outcome ?? '—'
-          ),
-        ...TEXT,
-      },
+      { title: 'Error or outcome', field: 'message', sorting: false, ...TEXT },
       {
         title: 'Replay',
-        hidden: !canReplay,
+        field: 'id',
         sorting: false,
         searchable: false,
-        render: d =>
-          d.status === 'failed' || d.status === 'skipped' ? (
-            <ReplayButton
-              label={`Replay delivery ${d.id}`}
-              replay={() => api.replayDelivery(d.id)}
-              onReplayed={() => {
-                setReplayed(d.id);
-                latest.current.retry();
-              }}
-            />
-          ) : null,
+        hidden: !canReplay,
         ...NO_WRAP,
       },
     ],
-    [domainName, api, canReplay],
+    [canReplay],
   );
+  const components = useFieldCells<DeliveryRow>({
+    receivedAt: d => <When value={d.receivedAt} />,
+    // "workitem.updated" → "updated": every event here is about a work item.
+    eventType: d => d.eventType.replace(/^workitem\./, ''),
+    workItemId: d => (
+      <WorkItemLink organization={{ domainName }} workItemId={d.workItemId} />
+    ),
+    status: d => <SyncStatus status={d.status} />,
+    message: d =>
+      d.lastError ? (
+        <Typography variant="body2" color="error">
+          {d.lastError}
+        </Typography>
+      ) : (
+        d.message || '—'
+      ),
+    id: d =>
+      d.status === 'failed' || d.status === 'skipped' ? (
+        <ReplayButton
+          label={`Replay delivery ${d.id}`}
+          replay={() => api.replayDelivery(d.id)}
+          onReplayed={() => {
+            setReplayed(d.id);
+            retry();
+          }}
+        />
+      ) : null,
+  });
 
   if (error) {
     return <LogUnavailable title={title} what="delivery log" error={error} />;
   }
-  if (!items || permission.loading) {
+  if (!rows || permission.loading) {
     return <Progress />;
   }
-  const failed = items.filter(d => d.status === 'failed').length;
+  const failed = rows.filter(d => d.status === 'failed').length;
   return (
-    <Box className={classes.root}>
+    <Box className={classes.root} data-testid="deliveries-table">
       {replayed && (
         <Box mb={1}>
           <Alert severity="success" onClose={() => setReplayed(undefined)}>
@@ -152,14 +139,16 @@ export function DeliveriesTable(props: { organization: Organization }) {
           </Alert>
         </Box>
       )}
-      <Table<Delivery>
+      <Table<DeliveryRow>
         key={dataKey}
         title={tableTitle}
-        subtitle={`${organization.name} · ${failed} failed of ${items.length}`}
+        subtitle={`${organization.name} · ${failed} failed of ${rows.length}`}
         isLoading={loading}
-        data={items}
+        data={rows}
+        components={components}
         columns={columns}
         options={TABLE_OPTIONS}
+        style={TABLE_STYLE}
         filters={FILTERS}
         emptyContent={
           <Box p={2}>

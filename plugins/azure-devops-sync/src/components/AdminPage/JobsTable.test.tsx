@@ -122,7 +122,7 @@ describe('JobsTable', () => {
     await user.click(await screen.findByRole('option', { name: /failed/ }));
     await user.keyboard('{Escape}');
     await waitFor(() => expect(bodyRows()).toHaveLength(1));
-    expect(bodyRows()[0][4]).toBe('failed');
+    expect(bodyRows()[0][4]).toBe('failed6 tries');
     // An issue that cannot be read shows its id.
     expect(bodyRows()[0][1]).toBe('i1');
   });

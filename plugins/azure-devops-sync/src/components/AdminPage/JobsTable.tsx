@@ -16,7 +16,7 @@ import {
   type Organization,
   type OutboundJob,
 } from '@internal/plugin-azure-devops-sync-common';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { useJobs } from '../../hooks';
 import { useIssueSummaries } from '../../hooks/useIssueSummaries';
@@ -28,9 +28,11 @@ import { SyncStatus } from './SyncStatus';
 import {
   NO_WRAP,
   TABLE_OPTIONS,
+  TABLE_STYLE,
   TEXT,
   When,
   useDataKey,
+  useFieldCells,
   useTableBoxStyles,
 } from './tableStyles';
 import { WorkItemLink } from './WorkItemLink';
@@ -40,6 +42,8 @@ type JobRow = OutboundJob & {
   issue?: Issue;
   issueShortId: string;
   change: string;
+  /** The error and the outcome, to search. */
+  message: string;
 };
 
 const FILTERS = [
@@ -74,9 +78,6 @@ export function JobsTable(props: { organization: Organization }) {
   const issueIds = useMemo(() => (items ?? []).map(j => j.issueId), [items]);
   const summaries = useIssueSummaries(issueIds);
   const [replayed, setReplayed] = useState<string>();
-  // The cells read these through a ref: new render functions would reset the table.
-  const latest = useRef({ retry });
-  latest.current = { retry };
   // Known before the table mounts (it waits for the permission).
   const canReplay = permission.allowed;
   const title = `Outbound jobs: ${organization.name}`;
@@ -92,111 +93,90 @@ export function JobsTable(props: { organization: Organization }) {
           issue,
           issueShortId: issue?.shortId ?? job.issueId ?? '',
           change: describeJob(job),
+          message: [job.lastError, job.outcome].filter(Boolean).join(' '),
         };
       }),
     [items, summaries.issues],
   );
   const dataKey = useDataKey(rows);
 
+  // Plain data: functions in the columns would reset the table (see useFieldCells).
   const columns = useMemo<TableColumn<JobRow>[]>(
     () => [
-      {
-        title: 'Queued',
-        field: 'createdAt',
-        render: j => <When value={j.createdAt} />,
-        ...NO_WRAP,
-      },
-      {
-        title: 'Issue',
-        field: 'issueShortId',
-        render: j => <IssueCell job={j} />,
-        ...NO_WRAP,
-      },
+      { title: 'Queued', field: 'createdAt', ...NO_WRAP },
+      { title: 'Issue', field: 'issueShortId', ...NO_WRAP },
       {
         title: 'Work item',
         field: 'workItemId',
         type: 'numeric',
         align: 'left',
-        render: j => (
-          <WorkItemLink
-            organization={{ domainName }}
-            workItemId={j.workItemId}
-          />
-        ),
         ...NO_WRAP,
       },
-      {
-        title: 'Change',
-        field: 'change',
-        render: j =>
-          j.payload.kind === 'comment' ? (
-            <Tooltip title={j.payload.text}>
-              <span>{j.change}</span>
-            </Tooltip>
-          ) : (
-            j.change
-          ),
-        ...NO_WRAP,
-      },
-      {
-        title: 'Status',
-        field: 'status',
-        render: j => <SyncStatus status={j.status} />,
-        ...NO_WRAP,
-      },
-      {
-        title: 'Attempts',
-        field: 'attempts',
-        type: 'numeric',
-        align: 'left',
-        ...NO_WRAP,
-      },
-      {
-        title: 'Error or outcome',
-        field: 'lastError',
-        sorting: false,
-        customFilterAndSearch: (term: string, j: JobRow) =>
-          `${j.lastError ?? ''} ${j.outcome ?? ''}`
-            .toLowerCase()
-            .includes(term.toLowerCase()),
-        render: j => (
-          <>
-            {j.lastError && (
-              <Typography variant="body2" color="error">
-                {j.lastError}
-              </Typography>
-            )}
-            {j.outcome && (
-              <Typography variant="body2" color="textSecondary">
-                {j.outcome}
-              </Typography>
-            )}
-            {!j.lastError && !j.outcome && '—'}
-          </>
-        ),
-        ...TEXT,
-      },
+      // A few words: wraps between them.
+      { title: 'Change', field: 'change' },
+      { title: 'Status', field: 'status', ...NO_WRAP },
+      { title: 'Error or outcome', field: 'message', sorting: false, ...TEXT },
       {
         title: 'Replay',
-        hidden: !canReplay,
+        field: 'id',
         sorting: false,
         searchable: false,
-        render: j =>
-          j.status === 'failed' ? (
-            <ReplayButton
-              label={`Replay job ${j.id}`}
-              replay={() => api.replayJob(j.id)}
-              onReplayed={() => {
-                setReplayed(j.id);
-                latest.current.retry();
-              }}
-            />
-          ) : null,
+        hidden: !canReplay,
         ...NO_WRAP,
       },
     ],
-    [domainName, api, canReplay],
+    [canReplay],
   );
+  const components = useFieldCells<JobRow>({
+    createdAt: j => <When value={j.createdAt} />,
+    issueShortId: j => <IssueCell job={j} />,
+    workItemId: j => (
+      <WorkItemLink organization={{ domainName }} workItemId={j.workItemId} />
+    ),
+    change: j =>
+      j.payload.kind === 'comment' ? (
+        <Tooltip title={j.payload.text}>
+          <span>{j.change}</span>
+        </Tooltip>
+      ) : (
+        j.change
+      ),
+    // The tries under the status: the table has no room for a column of them.
+    status: j => (
+      <>
+        <SyncStatus status={j.status} />
+        <Typography variant="caption" color="textSecondary" display="block">
+          {j.attempts === 1 ? '1 try' : `${j.attempts} tries`}
+        </Typography>
+      </>
+    ),
+    message: j => (
+      <>
+        {j.lastError && (
+          <Typography variant="body2" color="error">
+            {j.lastError}
+          </Typography>
+        )}
+        {j.outcome && (
+          <Typography variant="body2" color="textSecondary">
+            {j.outcome}
+          </Typography>
+        )}
+        {!j.lastError && !j.outcome && '—'}
+      </>
+    ),
+    id: j =>
+      j.status === 'failed' ? (
+        <ReplayButton
+          label={`Replay job ${j.id}`}
+          replay={() => api.replayJob(j.id)}
+          onReplayed={() => {
+            setReplayed(j.id);
+            retry();
+          }}
+        />
+      ) : null,
+  });
 
   if (error) {
     return (
@@ -208,7 +188,7 @@ export function JobsTable(props: { organization: Organization }) {
   }
   const failed = rows.filter(j => j.status === 'failed').length;
   return (
-    <Box className={classes.root}>
+    <Box className={classes.root} data-testid="jobs-table">
       {replayed && (
         <Box mb={1}>
           <Alert severity="success" onClose={() => setReplayed(undefined)}>
@@ -222,8 +202,10 @@ export function JobsTable(props: { organization: Organization }) {
         subtitle={`${organization.name} · ${failed} failed of ${rows.length}`}
         isLoading={loading}
         data={rows}
+        components={components}
         columns={columns}
         options={TABLE_OPTIONS}
+        style={TABLE_STYLE}
         filters={FILTERS}
         emptyContent={
           <Box p={2}>

@@ -1,7 +1,8 @@
 import type { TableColumn } from '@backstage/core-components';
 import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
-import { useMemo, useRef } from 'react';
+import { MTableCell } from '@material-table/core';
+import { type ReactNode, useMemo, useRef } from 'react';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
 
 /** Columns of short values (dates, ids, statuses) never wrap inside a word. */
@@ -11,10 +12,16 @@ export const NO_WRAP: Pick<TableColumn<any>, 'cellStyle' | 'headerStyle'> = {
 };
 
 /** Error and outcome texts wrap between words, and only break a word too long for the column. */
-export const TEXT: Pick<TableColumn<any>, 'cellStyle' | 'width'> = {
-  width: '30%',
-  cellStyle: { minWidth: 200, wordBreak: 'normal', overflowWrap: 'anywhere' },
+export const TEXT: Pick<TableColumn<any>, 'cellStyle'> = {
+  cellStyle: { minWidth: 180, wordBreak: 'normal', overflowWrap: 'anywhere' },
 };
+
+/**
+ * The table's own style: beside the open filters panel it takes the width
+ * left (material-table's default 100% pushed it past the page's edge) and
+ * scrolls inside when its columns need more.
+ */
+export const TABLE_STYLE = { width: 'auto', flex: 1, minWidth: 0 };
 
 /** Paging, sorting and search, with rows as dense as the rest of the page. */
 export const TABLE_OPTIONS = {
@@ -63,3 +70,35 @@ export const useTableBoxStyles = makeStyles({
     '& .MuiToolbar-root h2': { whiteSpace: 'nowrap' },
   },
 });
+
+/**
+ * The table's `components` with a Cell that draws the columns named in
+ * `renderers` (by field). material-table compares its columns on every update
+ * and, when they hold functions, resets its state and warns in development
+ * (filtering hands it new data, so every filter did): the columns stay plain
+ * data, and the renderers, read through a ref, live here.
+ */
+export function useFieldCells<T extends object>(
+  renderers: Partial<Record<string, (row: T) => ReactNode>>,
+) {
+  const latest = useRef(renderers);
+  latest.current = renderers;
+  return useMemo(
+    () => ({
+      Cell: (props: { columnDef: { field?: string } }) => {
+        const render = props.columnDef.field
+          ? latest.current[props.columnDef.field]
+          : undefined;
+        return (
+          <MTableCell
+            {...props}
+            columnDef={
+              render ? { ...props.columnDef, render } : props.columnDef
+            }
+          />
+        );
+      },
+    }),
+    [],
+  );
+}
