@@ -47,6 +47,7 @@ function ComponentList(props: { components: Entity[] }) {
               </>
             }
             secondary={entity.metadata.description}
+            secondaryTypographyProps={{ style: { whiteSpace: 'normal' } }}
           />
         </ListItem>
       ))}
