@@ -50,15 +50,20 @@ export interface StatusMappingEditorProps {
   onChangeDone?: (projectId: string, states: string[]) => void;
 }
 
-/** The state names a project offers for one selector (its own, else the shared list). */
+/**
+ * The state names a project offers for one selector: its own (the states of
+ * the work item type sync uses there), never another project's. Only a server
+ * without per-project choices gets the shared list.
+ */
 export function stateChoices(
   field: ChoiceMapperField,
   key: StateKey,
   projectId: string,
 ): string[] {
   const selector = field.mappedSelectors[key];
-  const pairs =
-    selector.choicesByProject?.[projectId] ?? selector.choices ?? [];
+  const pairs = selector.choicesByProject
+    ? selector.choicesByProject[projectId] ?? []
+    : selector.choices ?? [];
   return pairs.map(([value]) => value);
 }
 
