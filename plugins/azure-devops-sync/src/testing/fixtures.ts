@@ -241,7 +241,9 @@ export const activity: ActivityItem[] = [
       organizationId: 'org-1',
       workItemId: 42,
       url: 'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/42',
-      displayName: 'Fix login crash',
+      // As the backend records it: the project and number, and the work item's title.
+      displayName: 'Alpha#42',
+      title: 'Fix login crash',
     },
   },
   {
@@ -253,6 +255,7 @@ export const activity: ActivityItem[] = [
       organizationId: 'org-1',
       workItemId: 42,
       revision: 7,
+      actor: { displayName: 'Carol White' },
     },
     data: { assignee: 'user:default/bob', previous: 'user:default/alice' },
   },

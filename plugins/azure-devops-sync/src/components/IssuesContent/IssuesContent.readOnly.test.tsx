@@ -78,7 +78,7 @@ describe('IssuesContent without the update permission', () => {
       await screen.findByRole('region', { name: 'TypeError: x is undefined' }),
     );
     expect(await drawer.findByTestId('activity-a2')).toHaveTextContent(
-      'Azure DevOps #42 rev 7',
+      'Carol White in Azure DevOps (#42)',
     );
     expect(
       drawer.getAllByRole('link', { name: /#42 Fix login crash/ }),

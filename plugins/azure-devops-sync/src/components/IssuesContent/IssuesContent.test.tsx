@@ -226,7 +226,7 @@ describe('IssuesContent', () => {
       'https://dev.azure.com/fabrikam/Alpha/_workitems/edit/42',
     );
     const assigned = screen.getByTestId('activity-a2');
-    expect(assigned).toHaveTextContent('Azure DevOps #42 rev 7');
+    expect(assigned).toHaveTextContent('Carol White in Azure DevOps (#42)');
     expect(assigned).toHaveTextContent('assigned the issue to');
     expect(within(assigned).getByRole('link')).toHaveAttribute(
       'href',
