@@ -62,6 +62,9 @@ function When(props: { value: string }) {
   );
 }
 
+/** Short cells keep their words whole: the issue title and work items take the wrapping. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 function IssueRow(props: {
   issue: Issue;
   trends: IssueTrendsState;
@@ -86,18 +89,18 @@ function IssueRow(props: {
           {issue.culprit ? ` · ${issue.culprit}` : ''}
         </Typography>
       </TableCell>
-      <TableCell>
-        <IssueStatusChip issue={issue} />
+      <TableCell style={NO_WRAP}>
+        <Box display="flex" flexDirection="column" style={{ gap: 4 }}>
+          <IssueStatusChip issue={issue} />
+          <Chip
+            size="small"
+            variant="outlined"
+            color={LEVEL_COLORS[issue.level] ?? 'default'}
+            label={issue.level}
+          />
+        </Box>
       </TableCell>
-      <TableCell>
-        <Chip
-          size="small"
-          variant="outlined"
-          color={LEVEL_COLORS[issue.level] ?? 'default'}
-          label={issue.level}
-        />
-      </TableCell>
-      <TableCell data-testid={`issue-assignee-${issue.id}`}>
+      <TableCell style={NO_WRAP} data-testid={`issue-assignee-${issue.id}`}>
         {issue.assignee ? (
           <EntityRefLink entityRef={issue.assignee} defaultKind="user" />
         ) : (
@@ -106,15 +109,19 @@ function IssueRow(props: {
           </Typography>
         )}
       </TableCell>
-      <TableCell align="right">{issue.timesSeen}</TableCell>
-      <TableCell>
+      <TableCell style={NO_WRAP}>
+        <Typography variant="body2">
+          {issue.timesSeen} {issue.timesSeen === 1 ? 'event' : 'events'}
+        </Typography>
         <IssueTrendCell issueId={issue.id} state={props.trends} />
       </TableCell>
-      <TableCell>
-        <When value={issue.firstSeen} />
-      </TableCell>
-      <TableCell>
-        <When value={issue.lastSeen} />
+      <TableCell style={NO_WRAP}>
+        <Typography variant="body2">
+          <When value={issue.lastSeen} />
+        </Typography>
+        <Typography variant="caption" color="textSecondary">
+          first <When value={issue.firstSeen} />
+        </Typography>
       </TableCell>
       <TableCell>
         <WorkItemLinks
@@ -233,11 +240,8 @@ export function IssuesContent() {
           <TableRow>
             <TableCell>Issue</TableCell>
             <TableCell>Status</TableCell>
-            <TableCell>Level</TableCell>
             <TableCell>Assignee</TableCell>
-            <TableCell align="right">Events</TableCell>
-            <TableCell>Last 24 hours</TableCell>
-            <TableCell>First seen</TableCell>
+            <TableCell>Events (last 24 hours)</TableCell>
             <TableCell>Last seen</TableCell>
             <TableCell>Work items</TableCell>
           </TableRow>
