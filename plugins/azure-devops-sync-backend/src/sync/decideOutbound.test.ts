@@ -145,7 +145,6 @@ describe("decideOutbound: a work item already on the issue's side of done", () =
       link: { ...LINK, state: value },
       doneStates,
     });
-  const unresolve = job({ kind: 'status', status: 'unresolved' });
 
   it('does not move a resolved work item to another done state (Resolved to Closed)', () => {
     expect(decideOutbound(resolve, at('Resolved', done), CONFIG)).toEqual({
