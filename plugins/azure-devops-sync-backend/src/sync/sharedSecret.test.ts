@@ -1,7 +1,13 @@
-import { sharedSecretMatches } from './sharedSecret';
+import { secretDigest, secretMatchesAny } from './sharedSecret';
+
+/** One stored secret (none when empty), as the webhook compares against a hook's. */
+const sharedSecretMatches = (
+  received: string | undefined | null,
+  expected: string | undefined | null,
+) => secretMatchesAny(received, expected ? [secretDigest(expected)] : []);
 import { searchWorkItemsQuery } from './wiql';
 
-describe('sharedSecretMatches', () => {
+describe('secretMatchesAny', () => {
   it('matches only the exact secret, and never an empty one', () => {
     expect(sharedSecretMatches('s3cret', 's3cret')).toBe(true);
     expect(sharedSecretMatches('s3cret', 's3cre')).toBe(false);

@@ -22,13 +22,3 @@ export function secretMatchesAny(
   }
   return match;
 }
-
-/** {@link secretMatchesAny} with one stored secret; empty never matches. */
-export function sharedSecretMatches(
-  received: string | undefined | null,
-  expected: string | undefined | null,
-): boolean {
-  return expected
-    ? secretMatchesAny(received, [secretDigest(expected)])
-    : false;
-}
