@@ -16,7 +16,6 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import {
   azureDevOpsSyncOrganizationCreatePermission,
@@ -24,21 +23,11 @@ import {
 } from '@internal/plugin-azure-devops-sync-common';
 import { Fragment } from 'react';
 import { useOrganizations } from '../../hooks';
-import { formatDateTime, formatRelativeTime } from '../../utils/time';
 import { SubscriptionStatus } from '../shared';
 import { ConnectOrganizationForm } from './ConnectOrganizationForm';
 import { DeliveriesTable } from './DeliveriesTable';
 import { JobsTable } from './JobsTable';
-
-function When(props: { value: string | null | undefined }) {
-  return props.value ? (
-    <Tooltip title={formatDateTime(props.value)}>
-      <span>{formatRelativeTime(props.value)}</span>
-    </Tooltip>
-  ) : (
-    <>never</>
-  );
-}
+import { When } from './tableStyles';
 
 function OrganizationsTable(props: { organizations: Organization[] }) {
   return (
@@ -78,10 +67,10 @@ function OrganizationsTable(props: { organizations: Organization[] }) {
               />
             </TableCell>
             <TableCell>
-              <When value={org.subscription?.lastCheckedAt} />
+              <When value={org.subscription?.lastCheckedAt} empty="never" />
             </TableCell>
             <TableCell>
-              <When value={org.lastDeliveryAt} />
+              <When value={org.lastDeliveryAt} empty="never" />
             </TableCell>
           </TableRow>
         ))}

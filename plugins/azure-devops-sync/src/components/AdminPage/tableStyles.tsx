@@ -35,14 +35,18 @@ export const TABLE_OPTIONS = {
   draggable: false,
 };
 
-/** "5 minutes ago", with the full date and time on hover. */
-export function When(props: { value: string | null | undefined }) {
+/** "5 minutes ago", with the full date and time on hover; `empty` when there is none. */
+export function When(props: {
+  value: string | null | undefined;
+  empty?: string;
+}) {
+  const empty = props.empty ?? '—';
   return props.value ? (
     <Tooltip title={formatDateTime(props.value)}>
-      <span>{formatRelativeTime(props.value, '—')}</span>
+      <span>{formatRelativeTime(props.value, empty)}</span>
     </Tooltip>
   ) : (
-    <>—</>
+    <>{empty}</>
   );
 }
 
