@@ -3,7 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import signalsPlugin from '@backstage/plugin-signals/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
-import azureDevOpsSyncPlugin from '@internal/plugin-azure-devops-sync/alpha';
+import azureDevOpsSyncPlugin from '@ado-sync/backstage-plugin-azure-devops-sync/alpha';
 import { homePlugin } from './home/homePlugin';
 
 /**

@@ -16,7 +16,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
-backend.add(import('@internal/plugin-azure-devops-sync-backend'));
+backend.add(import('@ado-sync/backstage-plugin-azure-devops-sync-backend'));
 // The demo's first-start story (demoStory.enabled in app-config.yaml; AZURE_DEVOPS_SYNC_DEMO_SEED=0 skips it).
 backend.add(import('./demo/demoStoryPlugin'));
 

@@ -13,7 +13,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 /**
  * Demo policy: every signed-in user may do everything, so the guest can try the admin actions.
  * A real portal replaces this with its own policy; the plugin's permissions are exported by
- * `@internal/plugin-azure-devops-sync-common` (`azureDevOpsSyncPermissions`).
+ * `@ado-sync/backstage-plugin-azure-devops-sync-common` (`azureDevOpsSyncPermissions`).
  */
 class DemoPermissionPolicy implements PermissionPolicy {
   async handle(

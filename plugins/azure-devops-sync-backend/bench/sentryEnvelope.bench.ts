@@ -6,7 +6,7 @@
  * `entityRef`) on the same real backend process (`webhookBackend.ts`), in the same run, rounds
  * interleaved. Prints requests/s, latency and the envelope/events **ratio**, per database.
  *
- *   npm run bench:envelopes -w @internal/plugin-azure-devops-sync-backend
+ *   npm run bench:envelopes -w @ado-sync/backstage-plugin-azure-devops-sync-backend
  *     [-- --pg postgresql://postgres:postgres@localhost:5432] [--events 2000 --concurrency 8
  *      --rounds 3 --groups 200 --sqlite false]
  *

@@ -8,7 +8,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('create_defaults', table => {
-    table.comment('Last project and work item type used to create a work item, per entity');
+    table.comment(
+      'Last project and work item type used to create a work item, per entity',
+    );
     table
       .string('organization_id')
       .notNullable()
@@ -18,7 +20,10 @@ exports.up = async function up(knex) {
     table.string('entity_ref').notNullable();
     table.string('project_id').notNullable();
     table.string('work_item_type').notNullable();
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.primary(['organization_id', 'entity_ref']);
   });
 };

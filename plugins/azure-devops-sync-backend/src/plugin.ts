@@ -6,7 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { azureDevOpsSyncPermissions } from '@internal/plugin-azure-devops-sync-common';
+import { azureDevOpsSyncPermissions } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { createStores } from './database/createStores';
 import { createRouter } from './router/createRouter';
 import { RouteAuthorizer } from './http/permissions';

@@ -10,7 +10,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
-import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@internal/plugin-azure-devops-sync-common';
+import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import SyncIcon from '@material-ui/icons/Sync';
 import { AzureDevOpsSyncClient, azureDevOpsSyncApiRef } from './api';
 import { adminPageRouteRef } from './routes';

@@ -13,4 +13,4 @@ export {
 } from './plugin';
 export { azureDevOpsSyncApiRef, AzureDevOpsSyncClient } from './api';
 export type { AzureDevOpsSyncApi } from './api';
-export type * from '@internal/plugin-azure-devops-sync-common';
+export type * from '@ado-sync/backstage-plugin-azure-devops-sync-common';

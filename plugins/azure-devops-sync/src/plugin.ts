@@ -6,13 +6,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@internal/plugin-azure-devops-sync-common';
+import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { AzureDevOpsSyncClient, azureDevOpsSyncApiRef } from './api';
 import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Azure DevOps sync plugin for legacy apps. New-system apps use the
- * default export of `@internal/plugin-azure-devops-sync/alpha`.
+ * default export of `@ado-sync/backstage-plugin-azure-devops-sync/alpha`.
  *
  * @public
  */

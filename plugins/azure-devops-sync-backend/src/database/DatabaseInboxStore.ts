@@ -1,7 +1,7 @@
 import type {
   Delivery,
   DeliveryStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import DataLoader from 'dataloader';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';

@@ -6,7 +6,7 @@ import type {
   Issue,
   IssueLevel,
   IssueStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {

@@ -1,7 +1,7 @@
 import type {
   OrganizationConfigUpdate,
   OrganizationConfigValues,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
 import { DEFAULT_CONFIG_VALUES, OrgConfigStore } from './OrgConfigStore';
 import { RawDbOrganizationConfigRow, RawDbProjectMappingRow } from './tables';

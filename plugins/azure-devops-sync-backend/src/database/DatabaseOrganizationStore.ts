@@ -1,6 +1,6 @@
 import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import type { SubscriptionStatus } from '@internal/plugin-azure-devops-sync-common';
+import type { SubscriptionStatus } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {

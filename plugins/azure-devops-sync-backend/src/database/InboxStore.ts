@@ -1,7 +1,7 @@
 import type {
   Delivery,
   DeliveryStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 export interface InboxDeliveryInput {
   organizationId: string;

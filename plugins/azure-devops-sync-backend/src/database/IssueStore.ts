@@ -6,7 +6,7 @@ import type {
   IssueLink,
   IssueStatus,
   LinkSyncState,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
 import type { LinkJobRecord } from './linkSyncState';
 

@@ -1,7 +1,7 @@
 import type {
   OrganizationConfigUpdate,
   OrganizationConfigValues,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** The values an organization has before anyone saves its settings. */
 export const DEFAULT_CONFIG_VALUES: OrganizationConfigValues = Object.freeze({

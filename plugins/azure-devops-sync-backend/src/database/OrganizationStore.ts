@@ -1,7 +1,7 @@
 import type {
   Organization,
   SubscriptionStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import {
   SERVICE_HOOK_EVENT_TYPES,
   ServiceHookEventType,

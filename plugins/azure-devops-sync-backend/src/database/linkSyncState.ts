@@ -1,4 +1,4 @@
-import type { LinkSyncState } from '@internal/plugin-azure-devops-sync-common';
+import type { LinkSyncState } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { OutboxJobPayload, OutboxJobStatus } from './OutboxStore';
 
 /** An outbound job of one issue's link, as far as its sync state needs it. */

@@ -6,7 +6,7 @@ import { Knex } from 'knex';
 import { tuneSqliteConnections } from './sqliteTuning';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-azure-devops-sync-backend',
+  '@ado-sync/backstage-plugin-azure-devops-sync-backend',
   'migrations',
 );
 

@@ -1,4 +1,4 @@
-import type { IssueTrend } from '@internal/plugin-azure-devops-sync-common';
+import type { IssueTrend } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
 import { isPostgres } from '../database/tables';
 import { addOutcomes } from './database/addOutcomes';

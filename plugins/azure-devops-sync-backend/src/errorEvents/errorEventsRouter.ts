@@ -2,7 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
-import type { IssueTrendList } from '@internal/plugin-azure-devops-sync-common';
+import type { IssueTrendList } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import pLimit from 'p-limit';

@@ -1,4 +1,4 @@
-import type { IssueLevel } from '@internal/plugin-azure-devops-sync-common';
+import type { IssueLevel } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** A stack frame after normalization (oldest first, crash site last, as Sentry sends them). */
 export interface NormalizedFrame {

@@ -4,7 +4,7 @@ import type {
   ActivitySource,
   ActivityType,
   Issue,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
 import {
   IssueChange,

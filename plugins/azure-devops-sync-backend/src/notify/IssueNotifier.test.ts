@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
-import type { Issue } from '@internal/plugin-azure-devops-sync-common';
+import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { OutboxJob } from '../database/OutboxStore';
 import { IssueNotifier, issuePageLink } from './IssueNotifier';
 import { readNotificationSettings } from './NotificationSettings';

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { NotificationPayload } from '@backstage/plugin-notifications-common';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import type { Issue } from '@internal/plugin-azure-devops-sync-common';
+import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { IssueStore } from '../database/IssueStore';
 import { OutboxJob } from '../database/OutboxStore';
 import { NotificationSettings } from './NotificationSettings';

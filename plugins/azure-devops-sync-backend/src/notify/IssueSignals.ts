@@ -3,7 +3,7 @@ import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   ISSUE_CHANGED_SIGNAL_CHANNEL,
   IssueChangedSignal,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { IssueStore } from '../database/IssueStore';
 
 /**

@@ -3,7 +3,7 @@ import {
   Emulator,
   RunningEmulator,
 } from '@internal/ado-emulator';
-import { ISSUE_CHANGED_SIGNAL_CHANNEL } from '@internal/plugin-azure-devops-sync-common';
+import { ISSUE_CHANGED_SIGNAL_CHANNEL } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { JsonObject } from '@backstage/types';
 import { setupServer } from 'msw/node';
 import { createTestDatabases } from '../__testUtils__/databases';

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import type { ActivitySource } from '@internal/plugin-azure-devops-sync-common';
+import type { ActivitySource } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { InboxDelivery, InboxStore } from '../database/InboxStore';
 import { IssueStore, StoredIssueLink } from '../database/IssueStore';
 import { OrgConfigStore } from '../database/OrgConfigStore';

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { OrganizationConfigValues } from '@internal/plugin-azure-devops-sync-common';
+import type { OrganizationConfigValues } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { AdoClient } from '../api/AdoClient';
 import { AdoApiError } from '../api/errors';
 import type { AdoJsonPatchOp, AdoWorkItem } from '../api/types';

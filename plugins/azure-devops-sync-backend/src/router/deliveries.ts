@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { azureDevOpsSyncDeliveryManagePermission } from '@internal/plugin-azure-devops-sync-common';
+import { azureDevOpsSyncDeliveryManagePermission } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { InboxStore } from '../database/InboxStore';

@@ -2,7 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ActivitySource,
   azureDevOpsSyncIssueUpdatePermission,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

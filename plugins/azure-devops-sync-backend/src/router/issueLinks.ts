@@ -1,4 +1,4 @@
-import { azureDevOpsSyncIssueUpdatePermission } from '@internal/plugin-azure-devops-sync-common';
+import { azureDevOpsSyncIssueUpdatePermission } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import type { ActivityPage } from '@internal/plugin-azure-devops-sync-common';
+import type { ActivityPage } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

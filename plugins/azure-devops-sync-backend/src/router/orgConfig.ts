@@ -1,4 +1,4 @@
-import { azureDevOpsSyncConfigUpdatePermission } from '@internal/plugin-azure-devops-sync-common';
+import { azureDevOpsSyncConfigUpdatePermission } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
 import { OrgConfigService } from '../service/OrgConfigService';
 import { principalRef, RouteAuthorizer } from '../http/permissions';

@@ -1,7 +1,7 @@
 import {
   azureDevOpsSyncOrganizationCreatePermission,
   OrganizationList,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import {

@@ -1,7 +1,7 @@
-import type { WorkItemSearchResult } from '@internal/plugin-azure-devops-sync-common';
+import type { WorkItemSearchResult } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { ANNOTATION_PROJECT } from '@internal/plugin-azure-devops-sync-common';
+import { ANNOTATION_PROJECT } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { InputError } from '@backstage/errors';
 import { AdoClientFactory } from '../service/AdoClientFactory';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import type { SdkKey } from '@internal/plugin-azure-devops-sync-common';
+import type { SdkKey } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { buildDsn, projectIdOf } from './dsn';
 import { keyDigest, newPublicKey } from './keyDigest';
 import type { SdkIngestSettings } from './SdkIngestSettings';

@@ -10,7 +10,7 @@ jest.setTimeout(60_000);
 const databases = createTestDatabases();
 const MIGRATION = '20261203040000_sdk_keys.js';
 const directory = resolvePackagePath(
-  '@internal/plugin-azure-devops-sync-backend',
+  '@ado-sync/backstage-plugin-azure-devops-sync-backend',
   'migrations',
 );
 

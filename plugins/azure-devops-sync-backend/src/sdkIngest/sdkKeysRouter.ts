@@ -2,7 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   azureDevOpsSyncSdkKeyCreatePermission,
   SdkKeyList,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';

@@ -8,7 +8,7 @@ import {
 import type {
   OrganizationConfig,
   OrganizationConfigValues,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { OrgConfigStore } from '../database/OrgConfigStore';
 import { buildConfigFields, ProjectCatalog } from '../sync/configFields';

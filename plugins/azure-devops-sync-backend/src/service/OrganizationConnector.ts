@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AdoClient } from '../api/AdoClient';
 import { AdoApiError, AdoInvalidIdentityError } from '../api/errors';
 import { withTrailingSlash } from '../api/urls';
-import type { SubscriptionStatus } from '@internal/plugin-azure-devops-sync-common';
+import type { SubscriptionStatus } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import {
   OrganizationHook,
   OrganizationRecord,

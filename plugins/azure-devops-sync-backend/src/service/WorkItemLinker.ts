@@ -4,14 +4,14 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import type {
   ActivitySource,
   Issue,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { AdoApiError, ruleValidationErrors } from '../api/errors';
 import type { AdoWorkItem } from '../api/types';
 import { workItemUrl } from '../api/urls';
 import { IssueService } from '../issues/IssueService';
 import { OrgConfigStore } from '../database/OrgConfigStore';
 import { creatableWorkItemTypes } from '../sync/workItemTypes';
-import type { Choice } from '@internal/plugin-azure-devops-sync-common';
+import type { Choice } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import {
   createWorkItemOps,
   issueDescriptionMarkdown,

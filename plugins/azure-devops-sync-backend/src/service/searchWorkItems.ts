@@ -1,4 +1,4 @@
-import type { WorkItemSummary } from '@internal/plugin-azure-devops-sync-common';
+import type { WorkItemSummary } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { AdoClient } from '../api/AdoClient';
 import { workItemUrl } from '../api/urls';
 import { searchWorkItemsQuery } from '../sync/wiql';

@@ -4,7 +4,7 @@ import type {
   ConfigField,
   MappedSelector,
   WorkItemState,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** What the org config form needs to know about ADO. */
 export interface ProjectCatalog {

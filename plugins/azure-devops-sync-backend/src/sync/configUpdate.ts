@@ -1,7 +1,7 @@
 import {
   MAPPING_ROW_INCOMPLETE_MESSAGE,
   OrganizationConfigUpdate,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { z } from 'zod';
 import type { ProjectCatalog } from './configFields';
 

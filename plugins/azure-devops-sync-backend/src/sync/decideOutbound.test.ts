@@ -1,7 +1,7 @@
 import type {
   Issue,
   OrganizationConfigValues,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { StoredIssueLink } from '../database/IssueStore';
 import type { OutboxJobPayload } from '../database/OutboxStore';
 import {

@@ -1,4 +1,4 @@
-import type { Issue } from '@internal/plugin-azure-devops-sync-common';
+import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { marked } from 'marked';
 import type { AdoJsonPatchOp } from '../api/types';
 

@@ -1,5 +1,5 @@
-import type { WorkItemState } from '@internal/plugin-azure-devops-sync-common';
-import { DEFAULT_DONE_STATE_CATEGORIES } from '@internal/plugin-azure-devops-sync-common';
+import type { WorkItemState } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
+import { DEFAULT_DONE_STATE_CATEGORIES } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { STATE_FALLBACK_TYPES } from '../api/AdoClient';
 import type {
   AdoProcessWorkItemType,

@@ -1,4 +1,4 @@
-import type { Choice } from '@internal/plugin-azure-devops-sync-common';
+import type { Choice } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { AdoWorkItemTypeCategory } from '../api/types';
 
 /**

@@ -19,7 +19,7 @@ import type {
   OutboundJobList,
   OutboundJobStatus,
   WorkItemSearchResult,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /**
  * Client for the `azure-devops-sync` backend (`/api/azure-devops-sync`).

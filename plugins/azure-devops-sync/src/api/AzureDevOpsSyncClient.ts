@@ -21,7 +21,7 @@ import {
   type OutboundJobList,
   type OutboundJobStatus,
   type WorkItemSearchResult,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { AzureDevOpsSyncApi } from './AzureDevOpsSyncApi';
 
 type Query = Record<string, string | undefined>;

@@ -2,7 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import type {
   ChoiceMapperField,
   CreateWorkItemConfig,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useEffect, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../api';
 import { errorStatus } from '../utils/errors';

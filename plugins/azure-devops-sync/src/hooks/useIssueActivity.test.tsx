@@ -1,5 +1,5 @@
 import { TestApiProvider } from '@backstage/test-utils';
-import type { ActivityItem } from '@internal/plugin-azure-devops-sync-common';
+import type { ActivityItem } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { azureDevOpsSyncApiRef } from '../api';

@@ -2,7 +2,7 @@ import { useSignal } from '@backstage/plugin-signals-react';
 import {
   ISSUE_CHANGED_SIGNAL_CHANNEL,
   type IssueChangedSignal,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useEffect, useRef } from 'react';
 
 /**

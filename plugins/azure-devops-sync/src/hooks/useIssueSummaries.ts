@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type { Issue } from '@internal/plugin-azure-devops-sync-common';
+import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { azureDevOpsSyncApiRef } from '../api';

@@ -2,7 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import type {
   Issue,
   IssueStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { azureDevOpsSyncApiRef } from '../api';

@@ -2,7 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import type {
   OrganizationConfig,
   OrganizationConfigUpdate,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../api';
 

@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type { Organization } from '@internal/plugin-azure-devops-sync-common';
+import type { Organization } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { azureDevOpsSyncApiRef } from '../api';
 

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useNotify } from './useNotify';
-import type { Issue } from '@internal/plugin-azure-devops-sync-common';
+import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { azureDevOpsSyncApiRef } from '../api';

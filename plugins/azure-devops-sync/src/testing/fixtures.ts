@@ -11,7 +11,7 @@ import type {
   Organization,
   OrganizationConfig,
   OutboundJob,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { AzureDevOpsSyncApi } from '../api';
 
 export const fabrikam: Organization = {

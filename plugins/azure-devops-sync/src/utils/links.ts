@@ -1,5 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { Organization } from '@internal/plugin-azure-devops-sync-common';
+import type { Organization } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** The Azure DevOps tab on entity pages (alpha.tsx's entity content path). */
 export const ISSUES_TAB_PATH = 'azure-devops-issues';

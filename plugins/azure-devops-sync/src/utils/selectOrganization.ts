@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_HOST_ORG,
   type Organization,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** What the `dev.azure.com/host-org` annotation names. */
 export interface HostOrg {

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import type { IssueTrend } from '@internal/plugin-azure-devops-sync-common';
+import type { IssueTrend } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

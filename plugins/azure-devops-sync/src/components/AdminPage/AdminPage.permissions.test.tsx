@@ -11,7 +11,7 @@ import {
   azureDevOpsSyncDeliveryManagePermission,
   azureDevOpsSyncOrganizationCreatePermission,
   type Delivery,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { screen, waitFor } from '@testing-library/react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { fabrikam, fakeApi, job } from '../../testing/fixtures';

@@ -8,7 +8,7 @@ import {
 import {
   azureDevOpsSyncOrganizationCreatePermission,
   type Delivery,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { azureDevOpsSyncApiRef } from '../../api';

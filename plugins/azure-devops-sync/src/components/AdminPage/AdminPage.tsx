@@ -20,7 +20,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   azureDevOpsSyncOrganizationCreatePermission,
   type Organization,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Fragment } from 'react';
 import { useOrganizations } from '../../hooks';
 import { SubscriptionStatus } from '../shared';

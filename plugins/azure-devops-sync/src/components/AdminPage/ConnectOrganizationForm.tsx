@@ -3,7 +3,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
-import type { Organization } from '@internal/plugin-azure-devops-sync-common';
+import type { Organization } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { FormEvent, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { errorMessage } from '../../utils/errors';

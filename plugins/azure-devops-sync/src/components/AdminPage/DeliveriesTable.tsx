@@ -8,7 +8,7 @@ import {
   azureDevOpsSyncDeliveryManagePermission,
   type Delivery,
   type Organization,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useMemo, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { useDeliveries } from '../../hooks';

@@ -15,7 +15,7 @@ import {
   type Issue,
   type Organization,
   type OutboundJob,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useMemo, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { useJobs } from '../../hooks';

@@ -8,7 +8,7 @@ import {
 import type {
   DeliveryStatus,
   OutboundJobStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** A delivery's or job's status with Backstage's status colour, on one line. */
 export function SyncStatus(props: {

@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import type { Organization } from '@internal/plugin-azure-devops-sync-common';
+import type { Organization } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { workItemUrl } from '../../utils/links';
 
 /** `#N` linking to the work item in Azure DevOps (a new tab). */

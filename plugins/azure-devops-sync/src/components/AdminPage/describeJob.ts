@@ -1,4 +1,4 @@
-import type { OutboundJob } from '@internal/plugin-azure-devops-sync-common';
+import type { OutboundJob } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** What the job changes in ADO, in a few words. */
 export function describeJob(job: OutboundJob): string {

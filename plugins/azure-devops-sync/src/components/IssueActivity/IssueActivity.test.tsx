@@ -1,6 +1,6 @@
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp } from '@backstage/test-utils';
-import type { ActivityItem } from '@internal/plugin-azure-devops-sync-common';
+import type { ActivityItem } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { IssueActivity } from './IssueActivity';

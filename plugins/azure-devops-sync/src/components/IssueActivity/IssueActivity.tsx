@@ -10,7 +10,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import type {
   ActivityItem,
   ActivitySource,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { ReactNode } from 'react';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
 

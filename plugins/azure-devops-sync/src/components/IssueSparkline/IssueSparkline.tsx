@@ -1,5 +1,5 @@
 import { makeStyles } from '@material-ui/core/styles';
-import type { IssueTrend } from '@internal/plugin-azure-devops-sync-common';
+import type { IssueTrend } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** Which window the sparkline shows: 24 hourly or 14 daily buckets. */
 export type TrendPeriod = '24h' | '14d';

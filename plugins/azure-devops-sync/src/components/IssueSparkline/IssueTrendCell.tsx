@@ -1,6 +1,6 @@
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import type { IssueTrend } from '@internal/plugin-azure-devops-sync-common';
+import type { IssueTrend } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { errorMessage } from '../../utils/errors';
 import { IssueSparkline } from './IssueSparkline';
 

@@ -2,7 +2,7 @@ import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
-import type { Issue } from '@internal/plugin-azure-devops-sync-common';
+import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useEffect, useState } from 'react';
 import { useCreateConfig } from '../../hooks';
 import { errorMessage } from '../../utils/errors';

@@ -13,7 +13,7 @@ import type {
   Issue,
   IssueStatus,
   Organization,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import {
   useCallback,
   useEffect,

@@ -1,5 +1,5 @@
 import Chip from '@material-ui/core/Chip';
-import type { Issue } from '@internal/plugin-azure-devops-sync-common';
+import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 const STATUS_LABELS: Record<Issue['status'], string> = {
   unresolved: 'Unresolved',

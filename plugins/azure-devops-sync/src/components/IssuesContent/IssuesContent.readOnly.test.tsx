@@ -13,7 +13,7 @@ import {
   mockApis,
   renderInTestApp,
 } from '@backstage/test-utils';
-import { azureDevOpsSyncIssueUpdatePermission } from '@internal/plugin-azure-devops-sync-common';
+import { azureDevOpsSyncIssueUpdatePermission } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { azureDevOpsSyncApiRef } from '../../api';

@@ -26,7 +26,7 @@ import {
   type Issue,
   type IssueStatus,
   type Organization,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useMemo, useState } from 'react';
 import {
   useIssues,

@@ -6,7 +6,7 @@ import ReplayIcon from '@material-ui/icons/Replay';
 import type {
   Issue,
   IssueLink,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useState } from 'react';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { ActionError } from './ActionError';

@@ -11,7 +11,7 @@ import ScheduleIcon from '@material-ui/icons/Schedule';
 import type {
   IssueLink,
   LinkSyncStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import type { ReactElement } from 'react';
 import { useNow } from '../../hooks';
 import {

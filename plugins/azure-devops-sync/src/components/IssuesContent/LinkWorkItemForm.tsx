@@ -9,7 +9,7 @@ import Typography from '@material-ui/core/Typography';
 import type {
   Issue,
   WorkItemSummary,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { azureDevOpsSyncApiRef } from '../../api';

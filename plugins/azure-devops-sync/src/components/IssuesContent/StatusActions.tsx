@@ -3,7 +3,7 @@ import Button from '@material-ui/core/Button';
 import type {
   Issue,
   IssueStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { ActionError } from './ActionError';
 import { useAction } from './useAction';
 

@@ -4,7 +4,7 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import type { IssueLink } from '@internal/plugin-azure-devops-sync-common';
+import type { IssueLink } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useId } from 'react';
 
 /** Asks before a work item is unlinked; says that ADO keeps it. */

@@ -4,7 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import type {
   Issue,
   IssueLink,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { LinkActions } from './LinkActions';
 import { LinkSyncChip, LinkSyncReason, LinkSyncState } from './LinkSyncState';
 

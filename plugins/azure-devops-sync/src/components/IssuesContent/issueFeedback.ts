@@ -1,7 +1,7 @@
 import type {
   Issue,
   IssueStatus,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 const DONE: Record<IssueStatus, string> = {
   resolved: 'Issue resolved',

@@ -7,7 +7,7 @@ import {
   mockApis,
   renderInTestApp,
 } from '@backstage/test-utils';
-import { ISSUE_CHANGED_SIGNAL_CHANNEL } from '@internal/plugin-azure-devops-sync-common';
+import { ISSUE_CHANGED_SIGNAL_CHANNEL } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { azureDevOpsSyncApiRef } from '../../api';

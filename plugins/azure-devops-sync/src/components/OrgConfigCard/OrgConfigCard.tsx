@@ -20,7 +20,7 @@ import {
   ANNOTATION_HOST_ORG,
   azureDevOpsSyncConfigUpdatePermission,
   type Organization,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { ReactNode, useCallback } from 'react';
 import {
   sameEntityRef,

@@ -12,7 +12,7 @@ import type {
   ConfigField,
   OrganizationConfig,
   OrganizationConfigUpdate,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../utils/errors';
 import {

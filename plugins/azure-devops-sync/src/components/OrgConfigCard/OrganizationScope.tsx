@@ -4,7 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   ANNOTATION_HOST_ORG,
   type Organization,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useAdminPageLink } from '../../hooks/useAdminPageLink';
 
 /** The annotation value that picks this organization, e.g. `dev.azure.com/fabrikam`. */

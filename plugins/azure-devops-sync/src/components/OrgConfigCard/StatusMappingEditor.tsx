@@ -17,7 +17,7 @@ import type {
   ChoiceMapperField,
   Choice,
   StatusMappingRow,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useMemo, useState } from 'react';
 
 const useStyles = makeStyles(theme => ({

@@ -5,7 +5,7 @@ import {
   type OrganizationConfigUpdate,
   type OrganizationConfigValues,
   type StatusMappingRow,
-} from '@internal/plugin-azure-devops-sync-common';
+} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /** The values being edited, plus the order the mapping rows are shown in. */
 export interface ConfigDraft {

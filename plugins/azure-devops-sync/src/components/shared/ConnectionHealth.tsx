@@ -3,7 +3,7 @@ import Box from '@material-ui/core/Box';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { Organization } from '@internal/plugin-azure-devops-sync-common';
+import type { Organization } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
 import { SubscriptionStatus } from './SubscriptionStatus';
 

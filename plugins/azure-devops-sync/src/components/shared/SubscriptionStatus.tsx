@@ -4,7 +4,7 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import type { SubscriptionStatus as Status } from '@internal/plugin-azure-devops-sync-common';
+import type { SubscriptionStatus as Status } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 const LABELS: Record<Status, string> = {
   enabled: 'Enabled',
