@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './boards';
 export * from './constants';
 export * from './permissions';
 export * from './sdkKeys';
