@@ -19,6 +19,8 @@ export {
   systemProcess,
   SYSTEM_PROCESS_IDS,
 } from './seed/processTemplates';
+export { parseWiql, WiqlSyntaxError } from './wiql/parser';
+export type { WiqlExpr, WiqlQuery, WiqlValue } from './wiql/parser';
 export type { EmulatorState, WorkItemChange } from './state/EmulatorState';
 export type { DeliveryRecord } from './deliveries/DeliveryDispatcher';
 export type { Knobs, ThrottleKnob, FailKnob } from './knobs';

@@ -124,6 +124,65 @@ describe('WIQL', () => {
     expect(res.body.workItems.map((w: any) => w.id)).toEqual([1, 2]);
   });
 
+  it('matches whole tags with CONTAINS and area paths with UNDER', async () => {
+    const tagged = await ids(
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Fabrikam-Fiber' AND [System.Tags] CONTAINS 'web-shop' AND [System.Tags] CONTAINS 'CHECKOUT'",
+    );
+    expect(tagged.map(titleOf).sort()).toEqual([
+      'As a customer I can save my cart',
+      'Guest checkout without an account',
+    ]);
+    // A tag is matched whole, not as a substring of another tag.
+    expect(
+      await ids(
+        "SELECT [System.Id] FROM WorkItems WHERE [System.Tags] CONTAINS 'web'",
+      ),
+    ).toEqual([]);
+    const web = await ids(
+      "SELECT [System.Id] FROM WorkItems WHERE [System.AreaPath] UNDER 'fabrikam-fiber\\web'",
+    );
+    expect(web.length).toBeGreaterThan(1);
+    expect(
+      web.every(id =>
+        String(
+          emu.state.org('fabrikam')!.workItems.get(id)!.fields['System.AreaPath'],
+        ).startsWith('Fabrikam-Fiber\\Web'),
+      ),
+    ).toBe(true);
+    // UNDER the project itself is every item of the project.
+    expect(
+      await ids(
+        "SELECT [System.Id] FROM WorkItems WHERE [System.AreaPath] UNDER 'Fabrikam-Fiber'",
+      ),
+    ).toEqual(
+      await ids(
+        "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Fabrikam-Fiber'",
+      ),
+    );
+  });
+
+  it('matches an assignee by e-mail and a type, on the project route, newest change first', async () => {
+    const found = await ids(
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Fabrikam-Fiber' AND [System.AssignedTo] = 'Carol@Example.com' AND [System.WorkItemType] = 'Task' AND ([System.Id] = 15 OR [System.Title] CONTAINS 'lazy') ORDER BY [System.ChangedDate] DESC",
+      '/fabrikam/Fabrikam-Fiber/_apis/wit/wiql',
+    );
+    expect(found.map(titleOf)).toEqual(['Lazy-load product images']);
+  });
+
+  it('keeps escaped quotes, brackets and keywords inside a literal', async () => {
+    for (const hostile of [
+      "x'' OR [System.Id] > ''0",
+      "Payments'' OR 1=1 --",
+      '[System.Id] = 1',
+    ]) {
+      expect(
+        await ids(
+          `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = '${hostile}' ORDER BY [System.ChangedDate] DESC`,
+        ),
+      ).toEqual([]);
+    }
+  });
+
   it('answers 400 with an ADO error for unsupported syntax', async () => {
     for (const q of [
       'SELECT [System.Id] FROM WorkItemLinks',

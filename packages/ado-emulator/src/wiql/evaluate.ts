@@ -111,8 +111,14 @@ export function matches(
       return compare(expr.field, actual, values[0], ctx) <= 0;
     case 'in':
       return values.some(v => compare(expr.field, actual, v, ctx) === 0);
-    case 'contains':
-      return text.includes(String(values[0] ?? '').toLowerCase());
+    case 'contains': {
+      const wanted = String(values[0] ?? '').toLowerCase();
+      // Tags are a list ("a; b"): CONTAINS asks for one whole tag, as in ADO.
+      if (expr.field.toLowerCase() === 'system.tags') {
+        return text.split(';').some(tag => tag.trim() === wanted.trim());
+      }
+      return text.includes(wanted);
+    }
     case 'containsWords': {
       const words = String(values[0] ?? '').toLowerCase();
       const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
