@@ -14,6 +14,7 @@ import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@ado-sync/backstage-plugin-azure-de
 import SyncIcon from '@material-ui/icons/Sync';
 import { AzureDevOpsSyncClient, azureDevOpsSyncApiRef } from './api';
 import { adminPageRouteRef } from './routes';
+import { isAzureDevOpsBoardsAvailable } from './components/WorkItemsContent/isAzureDevOpsBoardsAvailable';
 
 /** @alpha */
 export const azureDevOpsSyncApi = ApiBlueprint.make({
@@ -53,6 +54,24 @@ export const azureDevOpsSyncEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The "Work items" (Azure Boards) tab on pages of entities with the project annotation. @alpha */
+export const azureDevOpsSyncEntityWorkItemsContent =
+  EntityContentBlueprint.make({
+    name: 'work-items',
+    params: {
+      path: 'azure-devops-work-items',
+      title: 'Work items',
+      filter: isAzureDevOpsBoardsAvailable,
+      loader: () =>
+        import('./components/WorkItemsContent').then(m => (
+          // Its issue links are React Router links.
+          <ReactRouterV6PageRouter>
+            <m.WorkItemsContent />
+          </ReactRouterV6PageRouter>
+        )),
+    },
+  });
+
 /**
  * The admin page; its title and icon also make the sidebar item, hence the
  * short title ("Azure DevOps Sync" is cut to "Azure DevOps…" there).
@@ -87,6 +106,7 @@ export default createFrontendPlugin({
     azureDevOpsSyncApi,
     azureDevOpsSyncEntityCard,
     azureDevOpsSyncEntityContent,
+    azureDevOpsSyncEntityWorkItemsContent,
     azureDevOpsSyncPage,
   ],
 });

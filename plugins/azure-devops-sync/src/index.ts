@@ -10,7 +10,9 @@ export {
   AzureDevOpsSyncPage,
   EntityAzureDevOpsIssuesContent,
   EntityAzureDevOpsSyncCard,
+  EntityAzureDevOpsWorkItemsContent,
 } from './plugin';
+export { isAzureDevOpsBoardsAvailable } from './components/WorkItemsContent/isAzureDevOpsBoardsAvailable';
 export { azureDevOpsSyncApiRef, AzureDevOpsSyncClient } from './api';
-export type { AzureDevOpsSyncApi } from './api';
+export type { AzureDevOpsSyncApi, ListWorkItemsOptions } from './api';
 export type * from '@ado-sync/backstage-plugin-azure-devops-sync-common';

@@ -8,7 +8,11 @@ import {
 } from '@backstage/core-plugin-api';
 import { AZURE_DEVOPS_SYNC_PLUGIN_ID } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { AzureDevOpsSyncClient, azureDevOpsSyncApiRef } from './api';
-import { entityContentRouteRef, rootRouteRef } from './routes';
+import {
+  entityContentRouteRef,
+  entityWorkItemsRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /**
  * The Azure DevOps sync plugin for legacy apps. New-system apps use the
@@ -29,6 +33,7 @@ export const azureDevOpsSyncPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     entityContent: entityContentRouteRef,
+    entityWorkItems: entityWorkItemsRouteRef,
   },
 });
 
@@ -58,6 +63,21 @@ export const EntityAzureDevOpsIssuesContent = azureDevOpsSyncPlugin.provide(
     component: () =>
       import('./components/IssuesContent').then(m => m.IssuesContent),
     mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * Entity tab content listing the entity's Azure Boards work items (needs the
+ * `dev.azure.com/project` annotation; see `isAzureDevOpsBoardsAvailable`).
+ *
+ * @public
+ */
+export const EntityAzureDevOpsWorkItemsContent = azureDevOpsSyncPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityAzureDevOpsWorkItemsContent',
+    component: () =>
+      import('./components/WorkItemsContent').then(m => m.WorkItemsContent),
+    mountPoint: entityWorkItemsRouteRef,
   }),
 );
 

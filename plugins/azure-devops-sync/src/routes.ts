@@ -9,6 +9,11 @@ export const entityContentRouteRef = createLegacyRouteRef({
   id: 'azure-devops-sync:entity-content',
 });
 
+/** Route of the Work items (Azure Boards) tab on entity pages in a legacy app. */
+export const entityWorkItemsRouteRef = createLegacyRouteRef({
+  id: 'azure-devops-sync:entity-work-items',
+});
+
 /**
  * Route of the admin page in the new frontend system. The route ref types of
  * the two systems are distinct, hence a second ref.

@@ -18,7 +18,12 @@ import type {
   OrganizationList,
   OutboundJobList,
   OutboundJobStatus,
+  SdkKey,
+  SdkKeyList,
   WorkItemSearchResult,
+  BoardsWorkItemList,
+  PeopleMappingList,
+  PeopleMappingUpdate,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 
 /**
@@ -121,6 +126,45 @@ export interface AzureDevOpsSyncApi {
   ): Promise<OutboundJobList>;
   /** `POST /jobs/:id/replay` (admin only) */
   replayJob(jobId: string): Promise<void>;
+  /**
+   * `GET /sdk-keys?entityRef=`: the entity's active Sentry SDK keys and their
+   * DSNs, app-config keys first (needs `azure-devops-sync.sdk-key.create`).
+   */
+  listSdkKeys(entityRef: string): Promise<SdkKeyList>;
+  /** `POST /sdk-keys`: a new key (and DSN) for the entity. */
+  createSdkKey(entityRef: string): Promise<SdkKey>;
+  /** `DELETE /sdk-keys/:publicKey`: an app-config key answers 409. */
+  revokeSdkKey(publicKey: string): Promise<void>;
+  /**
+   * `GET /work-items?entityRef=&state=&type=&assignedTo=&q=&top=&skip=`: one
+   * page of the entity's Azure Boards work items, newest change first;
+   * `reason` says why an entity without the annotations has none.
+   */
+  listWorkItems(options: ListWorkItemsOptions): Promise<BoardsWorkItemList>;
+  /** `GET /organizations/:id/people`: the ADO identity → catalog user mappings and suggestions. */
+  getPeople(organizationId: string): Promise<PeopleMappingList>;
+  /** `PUT /organizations/:id/people`: replaces the mappings (unknown catalog user → 400). */
+  updatePeople(
+    organizationId: string,
+    update: PeopleMappingUpdate,
+  ): Promise<PeopleMappingList>;
+}
+
+/**
+ * The query of {@link AzureDevOpsSyncApi.listWorkItems}: the filters are
+ * exact values (a state, a work item type, an assignee's e-mail or unique
+ * name), `q` searches titles, `top` (at most 200) and `skip` page.
+ *
+ * @public
+ */
+export interface ListWorkItemsOptions {
+  entityRef: string;
+  state?: string;
+  type?: string;
+  assignedTo?: string;
+  q?: string;
+  top?: number;
+  skip?: number;
 }
 
 /** @public */

@@ -20,9 +20,17 @@ import {
   type OrganizationList,
   type OutboundJobList,
   type OutboundJobStatus,
+  type SdkKey,
+  type SdkKeyList,
   type WorkItemSearchResult,
+  type BoardsWorkItemList,
+  type PeopleMappingList,
+  type PeopleMappingUpdate,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
-import type { AzureDevOpsSyncApi } from './AzureDevOpsSyncApi';
+import type {
+  AzureDevOpsSyncApi,
+  ListWorkItemsOptions,
+} from './AzureDevOpsSyncApi';
 
 type Query = Record<string, string | undefined>;
 
@@ -189,6 +197,45 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
 
   async replayJob(jobId: string): Promise<void> {
     await this.request('POST', `/jobs/${enc(jobId)}/replay`);
+  }
+
+  listSdkKeys(entityRef: string): Promise<SdkKeyList> {
+    return this.request('GET', '/sdk-keys', { query: { entityRef } });
+  }
+
+  createSdkKey(entityRef: string): Promise<SdkKey> {
+    return this.request('POST', '/sdk-keys', { body: { entityRef } });
+  }
+
+  async revokeSdkKey(publicKey: string): Promise<void> {
+    await this.request('DELETE', `/sdk-keys/${enc(publicKey)}`);
+  }
+
+  listWorkItems(options: ListWorkItemsOptions): Promise<BoardsWorkItemList> {
+    return this.request('GET', '/work-items', {
+      query: {
+        entityRef: options.entityRef,
+        state: options.state || undefined,
+        type: options.type || undefined,
+        assignedTo: options.assignedTo || undefined,
+        q: options.q || undefined,
+        top: options.top !== undefined ? String(options.top) : undefined,
+        skip: options.skip ? String(options.skip) : undefined,
+      },
+    });
+  }
+
+  getPeople(organizationId: string): Promise<PeopleMappingList> {
+    return this.request('GET', `/organizations/${enc(organizationId)}/people`);
+  }
+
+  updatePeople(
+    organizationId: string,
+    update: PeopleMappingUpdate,
+  ): Promise<PeopleMappingList> {
+    return this.request('PUT', `/organizations/${enc(organizationId)}/people`, {
+      body: update,
+    });
   }
 
   private async request<T>(

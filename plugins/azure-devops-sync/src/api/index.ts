@@ -1,3 +1,6 @@
 export { azureDevOpsSyncApiRef } from './AzureDevOpsSyncApi';
-export type { AzureDevOpsSyncApi } from './AzureDevOpsSyncApi';
+export type {
+  AzureDevOpsSyncApi,
+  ListWorkItemsOptions,
+} from './AzureDevOpsSyncApi';
 export { AzureDevOpsSyncClient } from './AzureDevOpsSyncClient';

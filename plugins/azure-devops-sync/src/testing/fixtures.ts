@@ -347,6 +347,12 @@ export function fakeApi(): { [K in keyof AzureDevOpsSyncApi]: jest.Mock } {
     replayDelivery: notMocked('replayDelivery'),
     listJobs: notMocked('listJobs'),
     replayJob: notMocked('replayJob'),
+    listSdkKeys: notMocked('listSdkKeys'),
+    createSdkKey: notMocked('createSdkKey'),
+    revokeSdkKey: notMocked('revokeSdkKey'),
+    listWorkItems: notMocked('listWorkItems'),
+    getPeople: notMocked('getPeople'),
+    updatePeople: notMocked('updatePeople'),
   };
 }
 

@@ -1,0 +1,2 @@
+export { WorkItemsContent } from './WorkItemsContent';
+export { isAzureDevOpsBoardsAvailable } from './isAzureDevOpsBoardsAvailable';
