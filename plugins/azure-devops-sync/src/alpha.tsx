@@ -37,6 +37,16 @@ export const azureDevOpsSyncEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** The Sentry SDK DSNs card on Component pages. @alpha */
+export const azureDevOpsSyncSdkKeysEntityCard = EntityCardBlueprint.make({
+  name: 'sdk-keys',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/SdkKeysCard').then(m => <m.SdkKeysCard />),
+  },
+});
+
 /** The "Azure DevOps" tab on Component pages. @alpha */
 export const azureDevOpsSyncEntityContent = EntityContentBlueprint.make({
   name: 'issues',
@@ -105,6 +115,7 @@ export default createFrontendPlugin({
   extensions: [
     azureDevOpsSyncApi,
     azureDevOpsSyncEntityCard,
+    azureDevOpsSyncSdkKeysEntityCard,
     azureDevOpsSyncEntityContent,
     azureDevOpsSyncEntityWorkItemsContent,
     azureDevOpsSyncPage,

@@ -9,6 +9,7 @@ export {
   azureDevOpsSyncPlugin,
   AzureDevOpsSyncPage,
   EntityAzureDevOpsIssuesContent,
+  EntityAzureDevOpsSdkKeysCard,
   EntityAzureDevOpsSyncCard,
   EntityAzureDevOpsWorkItemsContent,
 } from './plugin';

@@ -53,6 +53,21 @@ export const EntityAzureDevOpsSyncCard = azureDevOpsSyncPlugin.provide(
 );
 
 /**
+ * Entity card with the entity's Sentry SDK DSNs: copy them, create and revoke
+ * (with the sdk-key permission).
+ *
+ * @public
+ */
+export const EntityAzureDevOpsSdkKeysCard = azureDevOpsSyncPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAzureDevOpsSdkKeysCard',
+    component: {
+      lazy: () => import('./components/SdkKeysCard').then(m => m.SdkKeysCard),
+    },
+  }),
+);
+
+/**
  * Entity tab content listing the entity's issues and linked work items.
  *
  * @public
