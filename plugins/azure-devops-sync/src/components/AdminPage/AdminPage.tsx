@@ -27,6 +27,7 @@ import { SubscriptionStatus } from '../shared';
 import { ConnectOrganizationForm } from './ConnectOrganizationForm';
 import { DeliveriesTable } from './DeliveriesTable';
 import { JobsTable } from './JobsTable';
+import { PeopleSection } from './PeopleSection';
 import { When } from './tableStyles';
 
 function OrganizationsTable(props: { organizations: Organization[] }) {
@@ -82,8 +83,9 @@ function OrganizationsTable(props: { organizations: Organization[] }) {
 /**
  * The admin view: connected organizations and their health, connecting a new
  * one, and each organization's service hook deliveries and outbound jobs
- * (paged, sortable, filterable) with replay. With the content padding but
- * without the header, for the new frontend system's page (which draws it).
+ * (paged, sortable, filterable) with replay, and its people mappings. With
+ * the content padding but without the header, for the new frontend system's
+ * page (which draws it).
  *
  * @public
  */
@@ -138,6 +140,9 @@ export function AdminContent() {
             </Grid>
             <Grid item xs={12}>
               <JobsTable organization={org} />
+            </Grid>
+            <Grid item xs={12}>
+              <PeopleSection organization={org} />
             </Grid>
           </Fragment>
         ))}
