@@ -145,7 +145,9 @@ describe('WIQL', () => {
     expect(
       web.every(id =>
         String(
-          emu.state.org('fabrikam')!.workItems.get(id)!.fields['System.AreaPath'],
+          emu.state.org('fabrikam')!.workItems.get(id)!.fields[
+            'System.AreaPath'
+          ],
         ).startsWith('Fabrikam-Fiber\\Web'),
       ),
     ).toBe(true);

@@ -369,6 +369,24 @@ export class DatabaseIssueStore implements IssueStore {
     return rows.map(toLink);
   }
 
+  async issueIdsByWorkItem(
+    organizationId: string,
+    workItemIds: number[],
+  ): Promise<Map<number, string[]>> {
+    const byWorkItem = new Map<number, string[]>();
+    if (workItemIds.length === 0) return byWorkItem;
+    const rows = await this.db<RawDbLinkRow>('issue_links')
+      .select('work_item_id', 'issue_id')
+      .where({ organization_id: organizationId })
+      .whereIn('work_item_id', workItemIds)
+      .orderBy(['work_item_id', 'issue_id']);
+    for (const row of rows) {
+      const id = Number(row.work_item_id);
+      byWorkItem.set(id, [...(byWorkItem.get(id) ?? []), row.issue_id]);
+    }
+    return byWorkItem;
+  }
+
   async linkedWorkItemIds(organizationId: string): Promise<number[]> {
     const rows = await this.db<RawDbLinkRow>('issue_links')
       .distinct('work_item_id')

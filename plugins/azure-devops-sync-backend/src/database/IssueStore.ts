@@ -115,6 +115,11 @@ export interface IssueStore {
     issueId: string,
     tx?: Knex.Transaction,
   ): Promise<StoredIssueLink[]>;
+  /** The issues linked to each of these work items (broken links included), by work item id. */
+  issueIdsByWorkItem(
+    organizationId: string,
+    workItemIds: number[],
+  ): Promise<Map<number, string[]>>;
   /** Ids of the work items of an organization that some issue links to (not broken). */
   linkedWorkItemIds(organizationId: string): Promise<number[]>;
   updateLinks(

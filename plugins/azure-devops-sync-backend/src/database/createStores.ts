@@ -7,6 +7,7 @@ import { DatabaseOrgConfigStore } from './DatabaseOrgConfigStore';
 import { DatabaseOutboxStore } from './DatabaseOutboxStore';
 import { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
 import { getMigratedClient } from './migrations';
+import { DatabasePeopleStore } from '../people/DatabasePeopleStore';
 
 /** Every store of the plugin, on one migrated client. */
 export interface Stores {
@@ -17,6 +18,8 @@ export interface Stores {
   inbox: DatabaseInboxStore;
   outbox: DatabaseOutboxStore;
   syncState: DatabaseSyncStateStore;
+  /** ADO identity ↔ catalog user mappings and unmatched identities. */
+  people: DatabasePeopleStore;
 }
 
 /** Migrates the plugin's database once (unless the deployment skips it), then builds the stores. */
@@ -34,5 +37,6 @@ export async function createStores(options: {
     inbox: new DatabaseInboxStore(knex, options.preparedStatements),
     outbox: new DatabaseOutboxStore(knex),
     syncState: new DatabaseSyncStateStore(knex),
+    people: new DatabasePeopleStore(knex),
   };
 }

@@ -13,7 +13,12 @@ import {
   InboundDelivery,
   InboundState,
 } from '../sync/decideInbound';
-import { identityDisplayName, identityEmail } from '../sync/identity';
+import {
+  identityDisplayName,
+  identityEmail,
+  identityKeys,
+} from '../sync/identity';
+import { PeopleStore } from '../people/PeopleStore';
 import { inboundStatusAction } from '../sync/inboundStatus';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
@@ -57,6 +62,8 @@ export class InboxProcessor {
       configs: OrgConfigStore;
       catalogs: ProjectCatalogService;
       users: UserDirectory;
+      /** The organization's people mapping, consulted before e-mails. */
+      people: PeopleStore;
       syncState: SyncStateStore;
       requireOwnerMembership: boolean;
       logger: LoggerService;
@@ -226,6 +233,7 @@ export class InboxProcessor {
     if (decision.assignee) {
       outcomes.push(
         await this.applyAssignee(
+          organizationId,
           decision.links,
           decision.assignee,
           source,
@@ -302,12 +310,13 @@ export class InboxProcessor {
   }
 
   private async applyAssignee(
+    organizationId: string,
     links: StoredIssueLink[],
     change: { value: unknown },
     source: AdoSource,
     effects: InboundEffects,
   ): Promise<string> {
-    const { issueService, users } = this.deps;
+    const { issueService } = this.deps;
     if (
       change.value === undefined ||
       change.value === null ||
@@ -327,12 +336,11 @@ export class InboxProcessor {
       }
       return `unassigned ${changed} issue(s)`;
     }
-    const email = identityEmail(change.value);
-    if (!email)
-      return `no e-mail could be read from the new assignee: issues left unchanged`;
-    const candidates = await users.findByEmail(email);
-    if (candidates.length === 0)
-      return `no catalog user has the e-mail ${email}: issues left unchanged`;
+    const { candidates, who, unmatched } = await this.assigneeCandidates(
+      organizationId,
+      change.value,
+    );
+    if (unmatched) return unmatched;
     const notes: string[] = [];
     let changed = 0;
     for (const link of links) {
@@ -341,7 +349,7 @@ export class InboxProcessor {
       const user = await this.pickAssignee(candidates, issue.entityRef);
       if (!user) {
         notes.push(
-          `${email} is not a member of the team owning ${issue.entityRef}`,
+          `${who} is not a member of the team owning ${issue.entityRef}`,
         );
         continue;
       }
@@ -356,6 +364,40 @@ export class InboxProcessor {
       }
     }
     return [`assigned ${changed} issue(s)`, ...notes].join('; ');
+  }
+
+  /**
+   * The catalog users an ADO assignee may be: the one the organization's people mapping names
+   * (by unique name or e-mail), else those with the e-mail. An identity that matches nobody is
+   * remembered as a suggestion for the mapping.
+   */
+  private async assigneeCandidates(
+    organizationId: string,
+    value: unknown,
+  ): Promise<{ candidates: string[]; who: string; unmatched?: string }> {
+    const { people, users } = this.deps;
+    const keys = identityKeys(value);
+    const mapped = keys.length
+      ? await people.userFor(organizationId, keys)
+      : undefined;
+    if (mapped) return { candidates: [mapped], who: keys[0] };
+    const email = identityEmail(value);
+    const candidates = email ? await users.findByEmail(email) : [];
+    if (candidates.length > 0) return { candidates, who: email! };
+    if (keys.length > 0) {
+      await people.recordUnmatched(
+        organizationId,
+        email ?? keys[0],
+        identityDisplayName(value),
+      );
+    }
+    return {
+      candidates: [],
+      who: email ?? keys[0] ?? '',
+      unmatched: email
+        ? `no catalog user has the e-mail ${email} and no people mapping names it: issues left unchanged`
+        : `no e-mail could be read from the new assignee and no people mapping names it: issues left unchanged`,
+    };
   }
 
   /** The reference picks the first user with the e-mail who is in a team with access. */

@@ -8,6 +8,7 @@ import { OrgConfigStore } from '../database/OrgConfigStore';
 import { OutboxJob, OutboxStore } from '../database/OutboxStore';
 import { SyncStateStore, WrittenFields } from '../database/SyncStateStore';
 import { IssueService } from '../issues/IssueService';
+import { PeopleStore } from '../people/PeopleStore';
 import {
   adoValueMoved,
   decideOutbound,
@@ -51,6 +52,8 @@ export class OutboxWorker {
       clients: AdoClientFactory;
       catalogs: ProjectCatalogService;
       users: UserDirectory;
+      /** The organization's people mapping, consulted before e-mails. */
+      people: PeopleStore;
       syncState: SyncStateStore;
       logger: LoggerService;
       maxAttempts?: number;
@@ -122,7 +125,11 @@ export class OutboxWorker {
     const state = await this.load(job, workItem, config);
     let decision = decideOutbound(job, state, config);
     if (decision.kind === 'needAssignee') {
-      state.assignee = await this.loadAssignee(client, decision.userEntityRef);
+      state.assignee = await this.loadAssignee(
+        client,
+        job.organizationId,
+        decision.userEntityRef,
+      );
       decision = decideOutbound(job, state, config);
     }
     switch (decision.kind) {
@@ -174,11 +181,20 @@ export class OutboxWorker {
     return state;
   }
 
-  /** The portal user's e-mail, and the ADO identity with that e-mail. */
+  /**
+   * The ADO identity the people mapping names for the portal user; else the user's e-mail and
+   * the ADO identity with that e-mail.
+   */
   private async loadAssignee(
     client: AdoClient,
+    organizationId: string,
     userEntityRef: string,
-  ): Promise<{ email?: string; adoMail?: string }> {
+  ): Promise<{ mappedIdentity?: string; email?: string; adoMail?: string }> {
+    const mappedIdentity = await this.deps.people.identityFor(
+      organizationId,
+      userEntityRef,
+    );
+    if (mappedIdentity) return { mappedIdentity };
     const profile = await this.deps.users.profile(userEntityRef);
     if (!profile?.email) return {};
     const adoUser = await client.findUserByEmail(profile.email);

@@ -30,6 +30,10 @@ import { sdkKeysRouter } from '../sdkIngest/sdkKeysRouter';
 import { sentryIngestRouter } from '../sdkIngest/sentryIngestRouter';
 import { webhooksRouter } from './webhooks';
 import { workItemsRouter } from './workItems';
+import { BoardsService } from '../boards/BoardsService';
+import { boardsRouter } from '../boards/boardsRouter';
+import { PeopleStore } from '../people/PeopleStore';
+import { peopleRouter } from '../people/peopleRouter';
 
 export interface RouterOptions {
   organizations: OrganizationStore;
@@ -42,6 +46,10 @@ export interface RouterOptions {
   issues: IssueStore;
   issueService: IssueService;
   users: UserDirectory;
+  /** ADO identity ↔ catalog user mappings. */
+  people: PeopleStore;
+  /** An entity's Boards work items (`GET /work-items`). */
+  boards: BoardsService;
   linker: WorkItemLinker;
   catalogs: ProjectCatalogService;
   errorEvents: ErrorEventIngestor;
@@ -83,6 +91,8 @@ export async function createRouter(
   router.use(organizationsRouter(options));
   router.use(orgConfigRouter(options));
   router.use(workItemsRouter(options));
+  router.use(boardsRouter(options));
+  router.use(peopleRouter(options));
   router.use(issueActionsRouter(options));
   router.use(issueLinksRouter(options));
   router.use(

@@ -53,6 +53,43 @@ export class UserDirectory {
       .map(e => stringifyEntityRef(e));
   }
 
+  /**
+   * Catalog users by e-mail for several addresses in one catalog call: lower-case e-mail → the
+   * first User entity ref with it. Addresses no user has are absent.
+   */
+  async findByEmails(emails: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(emails.map(e => e.trim().toLowerCase()))].filter(
+      Boolean,
+    );
+    const found = new Map<string, string>();
+    if (wanted.length === 0) return found;
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: 'User', 'spec.profile.email': wanted } },
+      await this.credentials(),
+    );
+    for (const entity of items) {
+      const email = String(
+        (entity.spec as any)?.profile?.email ?? '',
+      ).toLowerCase();
+      if (wanted.includes(email) && !found.has(email)) {
+        found.set(email, stringifyEntityRef(entity));
+      }
+    }
+    return found;
+  }
+
+  /** Which of these entity refs are User entities in the catalog (refs as given). */
+  async existingUsers(refs: string[]): Promise<Set<string>> {
+    if (refs.length === 0) return new Set();
+    const { items } = await this.catalog.getEntitiesByRefs(
+      { entityRefs: refs },
+      await this.credentials(),
+    );
+    return new Set(
+      refs.filter((_ref, i) => items[i]?.kind.toLowerCase() === 'user'),
+    );
+  }
+
   /** Whether the user is a member of a group that owns the entity (the reference's team rule). */
   async isMemberOfOwner(
     userEntityRef: string,

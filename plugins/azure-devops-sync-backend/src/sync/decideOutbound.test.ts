@@ -234,6 +234,57 @@ describe('decideOutbound: sync_assignee_outbound', () => {
     },
   );
 
+  it('assigns the identity the people mapping names, before any e-mail', () => {
+    const loaded = state({
+      issue: bobsIssue,
+      assignee: {
+        mappedIdentity: 'CONTOSO\\bjones',
+        email: 'bob@example.com',
+        adoMail: 'bob@example.com',
+      },
+    });
+    expect(decideOutbound(assignBob, loaded, CONFIG)).toEqual({
+      kind: 'write',
+      ops: [
+        {
+          op: 'replace',
+          path: '/fields/System.AssignedTo',
+          value: 'CONTOSO\\bjones',
+        },
+      ],
+      outcome: 'Assigned to CONTOSO\\bjones (people mapping)',
+    });
+    // Mapped users need no catalog e-mail.
+    expect(
+      decideOutbound(
+        assignBob,
+        state({
+          issue: bobsIssue,
+          assignee: { mappedIdentity: 'bob.guest@partner.example' },
+        }),
+        CONFIG,
+      ),
+    ).toMatchObject({ kind: 'write' });
+  });
+
+  it('skips when ADO already has the mapped identity (by unique name)', () => {
+    const loaded = state({
+      issue: bobsIssue,
+      fields: {
+        'System.AssignedTo': {
+          displayName: 'Bob Jones',
+          uniqueName: 'CONTOSO\\BJones',
+        },
+      },
+      assignee: { mappedIdentity: 'contoso\\bjones' },
+    });
+    expect(decideOutbound(assignBob, loaded, CONFIG)).toEqual({
+      kind: 'skip',
+      outcome: 'Already assigned to contoso\\bjones',
+      holds: { 'System.AssignedTo': 'contoso\\bjones' },
+    });
+  });
+
   it('skips an assignee ADO already has', () => {
     const loaded = state({
       issue: issue({ assignee: 'user:default/alice' }),

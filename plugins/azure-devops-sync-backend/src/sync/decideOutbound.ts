@@ -9,7 +9,7 @@ import type {
   WrittenFields,
   WrittenRevision,
 } from '../database/SyncStateStore';
-import { identityEmail, outboundCommentBody } from './identity';
+import { identityEmail, identityKeys, outboundCommentBody } from './identity';
 import { normalizeField } from './revisionFields';
 
 /** An outbound job, as the rules see it. */
@@ -33,8 +33,11 @@ export interface OutboundState {
   doneStates?: string[];
   /** Our writes since the last applied revision (when {@link adoValueMoved}). */
   writesSinceApplied?: WrittenRevision[];
-  /** For assignee jobs with a user, once asked for: the user's e-mail and ADO identity. */
-  assignee?: { email?: string; adoMail?: string };
+  /**
+   * For assignee jobs with a user, once asked for: the ADO identity the organization's people
+   * mapping names for the user, else the user's e-mail and the ADO identity with that e-mail.
+   */
+  assignee?: { mappedIdentity?: string; email?: string; adoMail?: string };
 }
 
 export type OutboundDecision =
@@ -233,7 +236,29 @@ export function decideOutbound(
     if (!state.assignee) {
       return { kind: 'needAssignee', userEntityRef: payload.userEntityRef };
     }
-    const { email, adoMail } = state.assignee;
+    const { mappedIdentity, email, adoMail } = state.assignee;
+    if (mappedIdentity) {
+      // The explicit mapping wins over e-mail matching: it names the identity as ADO knows it.
+      const wanted = mappedIdentity.trim().toLowerCase();
+      if (identityKeys(state.fields['System.AssignedTo']).includes(wanted)) {
+        return {
+          kind: 'skip',
+          outcome: `Already assigned to ${mappedIdentity}`,
+          holds: { 'System.AssignedTo': mappedIdentity },
+        };
+      }
+      return {
+        kind: 'write',
+        ops: [
+          {
+            op: 'replace',
+            path: '/fields/System.AssignedTo',
+            value: mappedIdentity,
+          },
+        ],
+        outcome: `Assigned to ${mappedIdentity} (people mapping)`,
+      };
+    }
     if (!email) {
       return {
         kind: 'fail',

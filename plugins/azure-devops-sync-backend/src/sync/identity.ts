@@ -55,3 +55,28 @@ export function outboundCommentBody(authorName: string, text: string): string {
     text,
   )}</blockquote>`;
 }
+
+/**
+ * Every name an ADO identity goes by, lower-case, most specific first: what a people mapping
+ * may name (`uniqueName`, which is a UPN or `DOMAIN\user` as often as an e-mail, and the
+ * e-mail). `"Name <x>"` strings give `x` whether or not it is an e-mail address.
+ */
+export function identityKeys(value: unknown): string[] {
+  const keys: string[] = [];
+  const add = (key: unknown) => {
+    if (typeof key !== 'string') return;
+    const trimmed = key.trim().toLowerCase();
+    if (trimmed && !keys.includes(trimmed)) keys.push(trimmed);
+  };
+  if (typeof value === 'string') {
+    const match = /<([^<>]+)>\s*$/.exec(value.trim());
+    add(match ? match[1] : value);
+  } else if (value && typeof value === 'object') {
+    const ref = value as Record<string, unknown>;
+    add(ref.uniqueName);
+    add(ref.mailAddress);
+    if (typeof ref.name === 'string') keys.push(...identityKeys(ref.name));
+  }
+  add(identityEmail(value));
+  return [...new Set(keys)];
+}

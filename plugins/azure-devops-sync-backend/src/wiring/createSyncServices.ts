@@ -30,6 +30,7 @@ import { Reconciler } from '../service/Reconciler';
 import { UserDirectory } from '../service/UserDirectory';
 import { WorkItemLinker } from '../service/WorkItemLinker';
 import { createChangeHooks } from './createChangeHooks';
+import { BoardsService } from '../boards/BoardsService';
 
 /**
  * The plugin's services over its stores: ADO clients from `integrations.azure` credentials,
@@ -115,6 +116,14 @@ export function createSyncServices(deps: {
       catalogs,
       issueSyncEnabled: settings.issueSyncEnabled,
       logger,
+    }),
+    boards: new BoardsService({
+      organizations: stores.organizations,
+      clients,
+      people: stores.people,
+      users,
+      issues: stores.issues,
+      statesTtlMs: settings.cacheTtlMs,
     }),
     linker: new WorkItemLinker({
       issueService,
