@@ -1,10 +1,14 @@
-import type { BackendFeature } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { JsonObject } from '@backstage/types';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
 import type { Server } from 'node:http';
 import { azureDevOpsSyncPlugin } from '../plugin';
 import { DEMO_ENTITIES } from './demoEntities';
@@ -26,6 +30,8 @@ export async function startPlugin(options: {
   integrations?: JsonObject[];
   /** More service factories, e.g. fake signals or notifications services. */
   features?: BackendFeature[];
+  /** More root config beside `azureDevOpsSync`, e.g. another plugin's keys. */
+  rootConfig?: JsonObject;
 }): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
@@ -39,12 +45,13 @@ export async function startPlugin(options: {
       catalogServiceMock.factory({
         entities: options.entities ?? DEMO_ENTITIES,
       }),
-      mockServices.database.factory({ knex: options.knex }),
+      pluginDatabases(options.knex),
       mockServices.permissions.factory({
         result: options.permission ?? AuthorizeResult.ALLOW,
       }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.rootConfig,
           app: { baseUrl: 'http://localhost:3000' },
           backend: { baseUrl: 'http://localhost:7007' },
           integrations: {
@@ -69,4 +76,25 @@ export async function startPlugin(options: {
     ],
   });
   return server;
+}
+
+/**
+ * The test database for this plugin; another plugin of the test backend (e.g. the events
+ * backend) gets its own in-memory SQLite, so the two never run migrations in one schema.
+ */
+function pluginDatabases(knex: Knex) {
+  return createServiceFactory({
+    service: coreServices.database,
+    deps: { plugin: coreServices.pluginMetadata },
+    factory: ({ plugin }) => ({
+      getClient: async () =>
+        plugin.getId() === 'azure-devops-sync'
+          ? knex
+          : knexFactory({
+              client: 'better-sqlite3',
+              connection: ':memory:',
+              useNullAsDefault: true,
+            }),
+    }),
+  });
 }

@@ -33,7 +33,11 @@ export async function createSyncHarness(
   emulator: Emulator,
   running: RunningEmulator,
   knex: Knex,
-  options: { config?: JsonObject; features?: BackendFeature[] } = {},
+  options: {
+    config?: JsonObject;
+    rootConfig?: JsonObject;
+    features?: BackendFeature[];
+  } = {},
 ) {
   const host = new URL(running.url).host;
   const integrations = [
@@ -44,6 +48,7 @@ export async function createSyncHarness(
     config: options.config ?? {},
     integrations,
     features: options.features,
+    rootConfig: options.rootConfig,
   });
   const api = request(server);
   const connected = await api

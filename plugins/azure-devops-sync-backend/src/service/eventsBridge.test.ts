@@ -3,7 +3,7 @@ import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import { fixture } from '../__testUtils__/fakeAdo';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
-import { AZURE_MODULE_TOPIC, subscribeToAzureModule } from './eventsBridge';
+import { subscribeToAzureModule } from './eventsBridge';
 
 async function bridge() {
   let onEvent: ((event: EventParams) => Promise<void>) | undefined;
@@ -35,7 +35,7 @@ async function bridge() {
     onAccepted,
   });
   const deliver = (eventPayload: unknown) =>
-    onEvent!({ topic: AZURE_MODULE_TOPIC, eventPayload });
+    onEvent!({ topic: 'azureDevOps.workitem.updated', eventPayload });
   return { deliver, accepted, logger, onAccepted };
 }
 

@@ -1,11 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
-import { parseServiceHook } from '../api/serviceHook';
+import { SERVICE_HOOK_EVENT_TYPES, parseServiceHook } from '../api/serviceHook';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
 
-/** Topic of `@backstage/plugin-events-backend-module-azure` for work item updates. */
-export const AZURE_MODULE_TOPIC = 'azureDevOps.workitem.updated';
+/**
+ * Topics `@backstage/plugin-events-backend-module-azure` republishes a service hook on:
+ * `azureDevOps.<eventType>`, one per event type the plugin's own webhook reads.
+ */
+export const AZURE_MODULE_TOPICS = SERVICE_HOOK_EVENT_TYPES.map(
+  type => `azureDevOps.${type}`,
+);
 /** Topic we publish every applied inbound change on. */
 export const ISSUE_CHANGED_TOPIC = 'azure-devops-sync.issue-changed';
 
@@ -23,14 +28,12 @@ export async function subscribeToAzureModule(deps: {
 }): Promise<void> {
   await deps.events.subscribe({
     id: 'azure-devops-sync-inbox',
-    topics: [AZURE_MODULE_TOPIC],
-    onEvent: async ({ eventPayload }) => {
-      const parsed = parseServiceHook(eventPayload, {
-        eventTypes: ['workitem.updated'],
-      });
+    topics: AZURE_MODULE_TOPICS,
+    onEvent: async ({ topic, eventPayload }) => {
+      const parsed = parseServiceHook(eventPayload);
       if (!parsed.ok || parsed.ignored) {
         deps.logger.warn(
-          `Ignored an ${AZURE_MODULE_TOPIC} event: ${
+          `Ignored an ${topic} event: ${
             parsed.ok
               ? `event type ${parsed.envelope.eventType.slice(0, 200)}`
               : parsed.message
@@ -44,7 +47,7 @@ export async function subscribeToAzureModule(deps: {
       );
       if (!organization) {
         deps.logger.debug(
-          `Ignored an ${AZURE_MODULE_TOPIC} event for no connected organization`,
+          `Ignored an ${topic} event for no connected organization`,
         );
         return;
       }
