@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
+import { sentryBrowserCheck } from './checks/sentryBrowser.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
@@ -1212,6 +1213,19 @@ async function main() {
         await issueLink.click();
         await page.getByRole('region').first().waitFor({ timeout: 30_000 });
       },
+    );
+
+    await check(
+      'the portal reports its own errors with @sentry/browser: one issue on fabrikam-fiber-web, its count growing; the DSN card creates, copies and revokes',
+      () =>
+        sentryBrowserCheck({
+          page,
+          APP,
+          api,
+          waitForText,
+          ARTIFACTS,
+          expectedFailures,
+        }),
     );
 
     await check('the page threw no uncaught errors', async () => {
