@@ -40,7 +40,7 @@ describe('SdkKeysCard without the sdk-key permission', () => {
     expect(
       screen.queryByRole('button', { name: 'Create DSN' }),
     ).not.toBeInTheDocument();
-    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.queryByRole('list')).not.toBeInTheDocument();
     // The list needs the permission too: the card does not ask for a 403.
     expect(api.listSdkKeys).not.toHaveBeenCalled();
   });

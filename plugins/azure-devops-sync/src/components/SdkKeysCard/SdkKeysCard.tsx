@@ -9,12 +9,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import Tooltip from '@material-ui/core/Tooltip';
+import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import AddIcon from '@material-ui/icons/Add';
@@ -33,16 +28,37 @@ import { useSdkKeys } from './useSdkKeys';
 const TITLE = 'Sentry SDK DSNs';
 
 const useStyles = makeStyles(theme => ({
+  list: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+  },
+  item: {
+    padding: theme.spacing(1, 1),
+    borderBottom: `1px solid ${theme.palette.divider}`,
+  },
+  newItem: {
+    background: theme.palette.action.selected,
+  },
   dsn: {
     display: 'flex',
     alignItems: 'center',
     gap: theme.spacing(1),
   },
   code: {
+    flex: 1,
     fontFamily: 'monospace',
     fontSize: '0.8125rem',
     overflowWrap: 'anywhere',
   },
+  meta: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(0.5),
+  },
+  grow: { flex: 1 },
   snippet: {
     margin: 0,
     padding: theme.spacing(1.5),
@@ -53,10 +69,6 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'pre-wrap',
     overflowWrap: 'anywhere',
   },
-  newRow: {
-    background: theme.palette.action.selected,
-  },
-  nowrap: { whiteSpace: 'nowrap' },
 }));
 
 /** What the last create or revoke did, shown at the top of the card. */
@@ -74,7 +86,7 @@ function creatorName(createdBy?: string): string | undefined {
   }
 }
 
-function KeyRow(props: {
+function KeyItem(props: {
   sdkKey: SdkKey;
   isNew: boolean;
   onRevoke: (key: SdkKey) => void;
@@ -83,45 +95,43 @@ function KeyRow(props: {
   const classes = useStyles();
   const short = shortKey(sdkKey.publicKey);
   const by = creatorName(sdkKey.createdBy);
+  const fromConfig = sdkKey.source === 'config';
   return (
-    <TableRow
-      className={isNew ? classes.newRow : undefined}
+    <li
+      className={isNew ? `${classes.item} ${classes.newItem}` : classes.item}
       data-testid={`sdk-key-${sdkKey.publicKey}`}
     >
-      <TableCell>
-        <div className={classes.dsn}>
-          <span className={classes.code}>{sdkKey.dsn}</span>
-          <CopyTextButton
-            text={sdkKey.dsn}
-            aria-label={`Copy the DSN ${short}`}
-            tooltipText="DSN copied to the clipboard"
-            variant="tertiary"
-          />
-        </div>
-      </TableCell>
-      <TableCell className={classes.nowrap}>
-        {sdkKey.source === 'config' ? (
-          <Tooltip title="Defined in app-config (azureDevOpsSync.sdkIngest.keys)">
-            <span>app-config</span>
-          </Tooltip>
-        ) : (
-          'API'
-        )}
-      </TableCell>
-      <TableCell className={classes.nowrap}>
-        <When value={sdkKey.createdAt} />
-        {by && (
-          <Typography variant="caption" component="div" color="textSecondary">
-            by {by}
-          </Typography>
-        )}
-      </TableCell>
-      <TableCell align="right" className={classes.nowrap}>
-        {sdkKey.source === 'config' ? (
-          <Typography variant="caption" color="textSecondary">
-            Remove it in app-config
-          </Typography>
-        ) : (
+      <div className={classes.dsn}>
+        <span className={classes.code}>{sdkKey.dsn}</span>
+        <CopyTextButton
+          text={sdkKey.dsn}
+          aria-label={`Copy the DSN ${short}`}
+          tooltipText="DSN copied to the clipboard"
+          variant="tertiary"
+        />
+      </div>
+      <div className={classes.meta}>
+        <Chip
+          size="small"
+          variant="outlined"
+          label={fromConfig ? 'app-config' : 'API'}
+        />
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          component="span"
+          className={classes.grow}
+        >
+          {fromConfig ? (
+            'Defined in app-config (azureDevOpsSync.sdkIngest.keys): remove it there'
+          ) : (
+            <>
+              Created <When value={sdkKey.createdAt} />
+              {by ? ` by ${by}` : ''}
+            </>
+          )}
+        </Typography>
+        {!fromConfig && (
           <Button
             size="small"
             color="secondary"
@@ -131,8 +141,8 @@ function KeyRow(props: {
             Revoke
           </Button>
         )}
-      </TableCell>
-    </TableRow>
+      </div>
+    </li>
   );
 }
 
@@ -167,6 +177,7 @@ function HowTo(props: { dsn?: string }) {
  * @public
  */
 export function SdkKeysCard() {
+  const classes = useStyles();
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const permission = usePermission({
@@ -264,29 +275,19 @@ export function SdkKeysCard() {
             No DSN yet: create one and give it to the application's Sentry SDK.
           </Typography>
         ) : (
-          <Table size="small" aria-label="DSNs">
-            <TableHead>
-              <TableRow>
-                <TableCell>DSN</TableCell>
-                <TableCell>Source</TableCell>
-                <TableCell>Created</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {keys.items.map(key => (
-                <KeyRow
-                  key={key.publicKey}
-                  sdkKey={key}
-                  isNew={key.publicKey === newKey}
-                  onRevoke={toRevoke => {
-                    setRevoking(toRevoke);
-                    setDialogOpen(true);
-                  }}
-                />
-              ))}
-            </TableBody>
-          </Table>
+          <ul className={classes.list} aria-label="DSNs">
+            {keys.items.map(key => (
+              <KeyItem
+                key={key.publicKey}
+                sdkKey={key}
+                isNew={key.publicKey === newKey}
+                onRevoke={toRevoke => {
+                  setRevoking(toRevoke);
+                  setDialogOpen(true);
+                }}
+              />
+            ))}
+          </ul>
         )}
         <HowTo
           dsn={
@@ -301,7 +302,7 @@ export function SdkKeysCard() {
   return (
     <InfoCard
       title={TITLE}
-      subheader="Sentry SDKs report this entity's errors with these"
+      subheader="Where Sentry SDKs report this entity's errors"
       action={createButton && <Box mt={1}>{createButton}</Box>}
     >
       {feedback && (
