@@ -5,6 +5,7 @@ import signalsPlugin from '@backstage/plugin-signals/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import azureDevOpsSyncPlugin from '@ado-sync/backstage-plugin-azure-devops-sync/alpha';
 import { homePlugin } from './home/homePlugin';
+import { sentryFeatureLoader } from './sentry';
 
 /**
  * The demo portal (new frontend system). `@backstage/plugin-app`, which
@@ -13,10 +14,13 @@ import { homePlugin } from './home/homePlugin';
  * changes to open pages (issues refetch live); notifications lists what the
  * sync tells a user (a change that failed for good, a work item resolved or
  * reassigned in Azure DevOps). The home page at `/` is where the guest lands
- * after signing in.
+ * after signing in. With `app.sentry.dsn` set the portal reports its own
+ * errors through @sentry/browser (./sentry.ts).
  */
 export default createApp({
   features: [
+    // First, so that Sentry runs before the other features load.
+    sentryFeatureLoader,
     homePlugin,
     catalogPlugin,
     userSettingsPlugin,

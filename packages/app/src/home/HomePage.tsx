@@ -14,6 +14,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { TestErrorCard } from './TestErrorCard';
 
 /** The component the README and the demo story start with. */
 export const DEMO_COMPONENT = 'payments-api';
@@ -138,6 +139,7 @@ export function HomePage() {
             {components}
           </InfoCard>
         </Grid>
+        <TestErrorCard />
       </Grid>
     </Content>
   );
