@@ -5,6 +5,7 @@
  */
 export * from './boards';
 export * from './constants';
+export * from './organizationSelection';
 export * from './permissions';
 export * from './sdkKeys';
 export * from './trends';

@@ -23,6 +23,7 @@ import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   azureDevOpsSyncIssueUpdatePermission,
+  selectOrganization,
   type Issue,
   type IssueStatus,
   type Organization,
@@ -36,7 +37,6 @@ import {
 } from '../../hooks';
 import { IssueTrendCell, type IssueTrendsState } from '../IssueSparkline';
 import { errorStatus } from '../../utils/errors';
-import { selectOrganization } from '../../utils/selectOrganization';
 import { formatDateTime, formatRelativeTime } from '../../utils/time';
 import { IssueDetails } from './IssueDetails';
 import { IssueStatusChip } from './IssueStatusChip';

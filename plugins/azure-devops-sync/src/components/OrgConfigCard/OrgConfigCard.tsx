@@ -19,7 +19,9 @@ import Alert from '@material-ui/lab/Alert';
 import {
   ANNOTATION_HOST_ORG,
   azureDevOpsSyncConfigUpdatePermission,
+  selectOrganization,
   type Organization,
+  type OrganizationSelection,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { ReactNode, useCallback } from 'react';
 import {
@@ -28,10 +30,6 @@ import {
   useOrganizations,
   useOrgConfig,
 } from '../../hooks';
-import {
-  selectOrganization,
-  type OrganizationSelection,
-} from '../../utils/selectOrganization';
 import { ConnectionHealth } from '../shared';
 import { OrgConfigForm } from './OrgConfigForm';
 import { OrganizationScope, annotationValueFor } from './OrganizationScope';
@@ -39,7 +37,7 @@ import { OrganizationScope, annotationValueFor } from './OrganizationScope';
 const TITLE = 'Azure DevOps Sync';
 
 function SelectionProblem(props: {
-  selection: Exclude<OrganizationSelection, { kind: 'found' }>;
+  selection: Exclude<OrganizationSelection<Organization>, { kind: 'found' }>;
 }) {
   const { selection } = props;
   let message: ReactNode;

@@ -1,10 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
-import {
-  ANNOTATION_HOST_ORG,
-  type Organization,
-} from '@ado-sync/backstage-plugin-azure-devops-sync-common';
+import { ANNOTATION_HOST_ORG } from './constants';
 
-/** What the `dev.azure.com/host-org` annotation names. */
+/** What the `dev.azure.com/host-org` annotation names. @public */
 export interface HostOrg {
   host: string;
   org: string;
@@ -13,6 +10,7 @@ export interface HostOrg {
 /**
  * Parses `dev.azure.com/fabrikam`, `fabrikam.visualstudio.com` (the org is the
  * sub-domain) or either with a scheme and a trailing slash.
+ * @public
  */
 export function parseHostOrg(value: string): HostOrg | undefined {
   const cleaned = value
@@ -33,13 +31,13 @@ export function parseHostOrg(value: string): HostOrg | undefined {
   return undefined;
 }
 
-/** The outcome of picking an entity's organization. */
-export type OrganizationSelection =
-  | { kind: 'found'; organization: Organization; annotation?: string }
+/** The outcome of picking an entity's organization. @public */
+export type OrganizationSelection<T extends { name: string }> =
+  | { kind: 'found'; organization: T; annotation?: string }
   /** The entity has no annotation and no organization is connected. */
   | { kind: 'none-connected' }
   /** The entity has no annotation and several organizations are connected. */
-  | { kind: 'ambiguous'; organizations: Organization[] }
+  | { kind: 'ambiguous'; organizations: T[] }
   /** The annotation cannot be parsed. */
   | { kind: 'invalid-annotation'; annotation: string }
   /** The annotation names an organization that is not connected. */
@@ -47,18 +45,20 @@ export type OrganizationSelection =
       kind: 'not-connected';
       annotation: string;
       orgName: string;
-      organizations: Organization[];
+      organizations: T[];
     };
 
 /**
  * Picks the organization an entity uses: the one its `dev.azure.com/host-org`
  * annotation names (org names compare case-insensitively, as in ADO), or the
- * only connected organization when the entity has no annotation.
+ * only connected organization when the entity has no annotation. The frontend
+ * and the backend pick it with this one function.
+ * @public
  */
-export function selectOrganization(
+export function selectOrganization<T extends { name: string }>(
   entity: Entity,
-  organizations: Organization[],
-): OrganizationSelection {
+  organizations: T[],
+): OrganizationSelection<T> {
   const annotation = entity.metadata.annotations?.[ANNOTATION_HOST_ORG];
   if (!annotation || !annotation.trim()) {
     if (organizations.length === 1) {
