@@ -167,6 +167,52 @@ function readmeInstall(readme, pkg, tarball, commonTarball) {
     .flatMap(a => (a === pkg.name ? [commonTarball, tarball] : [a]));
 }
 
+/**
+ * What `backstage-cli versions:check` used to catch (the command is gone from @backstage/cli
+ * 0.36): our ranges must not make the adopter install a second copy of a package whose module
+ * state must be shared (React contexts, API and service refs).
+ */
+const SINGLETONS = [
+  '@backstage/backend-plugin-api',
+  '@backstage/core-plugin-api',
+  '@backstage/core-components',
+  '@backstage/frontend-plugin-api',
+  '@backstage/plugin-catalog-react',
+  '@backstage/plugin-permission-react',
+  '@backstage/version-bridge',
+  'react',
+  'react-dom',
+];
+
+function checkSingletons(app) {
+  const found = JSON.parse(
+    execFileSync(
+      'npm',
+      ['query', SINGLETONS.map(name => `#${name}`).join(', ')],
+      {
+        cwd: app,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ),
+  );
+  const versions = new Map();
+  for (const { name, version } of found) {
+    versions.set(name, new Set([...(versions.get(name) ?? []), version]));
+  }
+  const doubled = [...versions].filter(([, v]) => v.size > 1);
+  if (doubled.length > 0) {
+    throw new Error(
+      `the adopter has several versions of ${doubled
+        .map(([name, v]) => `${name} (${[...v].join(', ')})`)
+        .join('; ')}`,
+    );
+  }
+  console.log(
+    `[adopter] one version each of ${[...versions.keys()].join(', ')}`,
+  );
+}
+
 async function main() {
   if (!ROOT || ROOT === '/') throw new Error('cannot find the repository root');
   // ADOPTER_WORK reuses the directory of an earlier run (with ADOPTER_KEEP=1), for quicker tries.
@@ -226,6 +272,9 @@ async function main() {
     ['install', '--workspace', 'packages/backend', tarballs.common],
     app,
   );
+
+  step('one version of each package that must be a singleton');
+  checkSingletons(app);
 
   step('wire them with the README code blocks');
   const backendBlocks = titledBlocks(BACKEND_README);
