@@ -43,13 +43,14 @@ describe.each(databases.eachSupportedId())(
     let running: RunningEmulator;
     afterEach(() => running?.close());
 
-    it('applies updated, deleted and restored deliveries the Azure events module checked', async () => {
+    /** The plugin beside the events backend and the real Azure module, on the emulator. */
+    async function start(id: typeof databaseId) {
       const emulator = createEmulator({ deliveryRetryDelaysMs: [50, 100] });
       running = await emulator.listen(0, '127.0.0.1');
       const t = await createSyncHarness(
         emulator,
         running,
-        await databases.init(databaseId),
+        await databases.init(id),
         {
           features: [
             eventsPlugin,
@@ -63,6 +64,11 @@ describe.each(databases.eachSupportedId())(
           },
         },
       );
+      return { emulator, t };
+    }
+
+    it('applies updated, deleted and restored deliveries the Azure events module checked', async () => {
+      const { emulator, t } = await start(databaseId);
       // Point every hook at the events route with the module's secret header, as an adopter
       // who routes service hooks through the events backend does.
       const subscriptions = [
@@ -98,25 +104,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('stores nothing the module refused for a wrong secret', async () => {
-      const emulator = createEmulator({ deliveryRetryDelaysMs: [50] });
-      running = await emulator.listen(0, '127.0.0.1');
-      const t = await createSyncHarness(
-        emulator,
-        running,
-        await databases.init(databaseId),
-        {
-          features: [
-            eventsPlugin,
-            ...azureEventsModules(),
-            eventsServiceFactory,
-          ],
-          rootConfig: {
-            events: {
-              modules: { azureDevOps: { webhookSecret: EVENTS_SECRET } },
-            },
-          },
-        },
-      );
+      const { emulator, t } = await start(databaseId);
       const port = new URL(
         [
           ...emulator.state.org('fabrikam')!.subscriptions.values(),
