@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { sentryBrowserCheck } from './checks/sentryBrowser.mjs';
+import { workItemsCheck } from './checks/workItems.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
@@ -1019,6 +1020,19 @@ async function main() {
           fullPage: true,
         });
       },
+    );
+
+    await check(
+      "the Work items tab lists the web shop's Azure Boards items, filters them by type, shows an ADO failure and links to the portal issue; the admin page has People",
+      () =>
+        workItemsCheck({
+          page,
+          APP,
+          ARTIFACTS,
+          waitForText,
+          emulatorAdmin,
+          expectedFailures,
+        }),
     );
 
     await check(

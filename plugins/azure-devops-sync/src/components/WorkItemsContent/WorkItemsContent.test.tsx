@@ -134,6 +134,7 @@ describe('WorkItemsContent', () => {
       within(bug).getByText('Active').closest('[data-category]'),
     ).toHaveAttribute('data-category', 'InProgress');
     expect(within(bug).getByTestId('type-icon-bug')).toBeInTheDocument();
+    expect(within(bug).getByTestId('work-item-type')).toHaveTextContent('Bug');
     expect(
       within(bug).getByRole('link', { name: /^Open Bug 101 in Azure DevOps/ }),
     ).toHaveAttribute(
@@ -248,8 +249,8 @@ describe('WorkItemsContent', () => {
       await screen.findByText(/Could not load the work items/),
     ).toBeInTheDocument();
     expect(
-      screen.getAllByText(/Azure DevOps answered 503 to the WIQL query/).length,
-    ).toBeGreaterThan(0);
+      screen.getByText('Azure DevOps answered 503 to the WIQL query'),
+    ).toBeVisible();
   });
 
   it("shows the backend's reason when it lists nothing for the entity", async () => {

@@ -1,8 +1,8 @@
 import {
   EmptyState,
   Link,
-  ResponseErrorPanel,
   Table,
+  WarningPanel,
   type TableColumn,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -27,6 +27,7 @@ import {
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { type ChangeEvent, useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
+import { errorMessage } from '../../utils/errors';
 import { issuePagePath } from '../../utils/links';
 import { isAzureDevOpsBoardsAvailable } from './isAzureDevOpsBoardsAvailable';
 import {
@@ -184,25 +185,25 @@ export function WorkItemsContent() {
   );
 
   // Plain data: functions in the columns would reset the table (see useFieldCells).
+  // The short columns get fixed widths, the title the rest; the type shows
+  // with the title (icon, and its name below), leaving the title room.
   const columns = useMemo<TableColumn<BoardsWorkItem>[]>(
     () => [
-      { title: 'ID', field: 'id', sorting: false, ...NO_WRAP },
-      { title: 'Type', field: 'type', sorting: false, ...NO_WRAP },
+      { title: 'ID', field: 'id', width: '80px', ...NO_WRAP },
       {
         title: 'Title',
         field: 'title',
-        sorting: false,
-        cellStyle: { minWidth: 220, overflowWrap: 'anywhere' },
+        cellStyle: { minWidth: 240, overflowWrap: 'anywhere' },
       },
-      { title: 'State', field: 'state', sorting: false, ...NO_WRAP },
+      { title: 'State', field: 'state', width: '130px', ...NO_WRAP },
       {
         title: 'Assigned to',
         field: 'assignedTo',
-        sorting: false,
+        width: '170px',
         ...NO_WRAP,
       },
-      { title: 'Changed', field: 'changedDate', sorting: false, ...NO_WRAP },
-      { title: 'Issue', field: 'issueIds', sorting: false, ...NO_WRAP },
+      { title: 'Changed', field: 'changedDate', width: '140px', ...NO_WRAP },
+      { title: 'Issue', field: 'issueIds', width: '110px', ...NO_WRAP },
     ],
     [],
   );
@@ -220,10 +221,19 @@ export function WorkItemsContent() {
         </Box>
       </Link>
     ),
-    type: item => (
-      <Box display="flex" alignItems="center" style={{ gap: 6 }}>
+    title: item => (
+      <Box display="flex" alignItems="flex-start" style={{ gap: 8 }}>
         <WorkItemTypeIcon type={item.type} />
-        <span>{item.type}</span>
+        <Box>
+          <Typography variant="body2">{item.title}</Typography>
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            data-testid="work-item-type"
+          >
+            {item.type}
+          </Typography>
+        </Box>
       </Box>
     ),
     state: item => (
@@ -260,10 +270,13 @@ export function WorkItemsContent() {
 
   let body;
   if (list.error) {
+    // The server's message (ADO's answer, translated) in view, not folded away.
     body = (
-      <ResponseErrorPanel
-        error={list.error}
+      <WarningPanel
+        severity="error"
         title="Could not load the work items"
+        message={errorMessage(list.error)}
+        defaultExpanded
       />
     );
   } else if (list.value?.reason && !list.value.items.length && !filtered) {

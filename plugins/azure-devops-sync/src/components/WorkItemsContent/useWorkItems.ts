@@ -95,7 +95,11 @@ export function filterOptions(
         i.assignedTo
           ? [
               {
-                value: i.assignedTo.email || i.assignedTo.displayName,
+                // The backend takes an e-mail or unique name, or a catalog user ref.
+                value:
+                  i.assignedTo.email ||
+                  i.assignedTo.userEntityRef ||
+                  i.assignedTo.displayName,
                 label: i.assignedTo.displayName || i.assignedTo.email,
               },
             ]
