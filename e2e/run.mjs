@@ -1023,12 +1023,13 @@ async function main() {
     );
 
     await check(
-      "the Work items tab lists the web shop's Azure Boards items, filters them by type, shows an ADO failure and links to the portal issue; the admin page has People",
+      "the Work items tab lists the web shop's Azure Boards items, filters them by type, shows an ADO failure and links to the portal issue; a suggested ADO identity is mapped to a catalog user on the admin page and assignments follow it",
       () =>
         workItemsCheck({
           page,
           APP,
           ARTIFACTS,
+          api,
           waitForText,
           emulatorAdmin,
           expectedFailures,

@@ -80,6 +80,7 @@ async function run({
   page,
   APP,
   ARTIFACTS,
+  api,
   waitForText,
   emulatorAdmin,
   expectedFailures,
@@ -202,11 +203,72 @@ async function run({
     .filter({ hasText: 'People: fabrikam' });
   await people.waitFor({ timeout: 60_000 });
   await waitForText(people, /Suggestions/, 30_000);
-  // A new row, unsaved (leaving the page drops it), to see the editing layout.
-  await people.getByRole('button', { name: 'Add mapping' }).click();
-  await people.getByLabel('Azure DevOps identity 1').waitFor();
+  await peopleMapping({
+    page,
+    people,
+    ARTIFACTS,
+    api,
+    emulatorAdmin,
+    waitForText,
+  });
+}
+
+/** Erin's guest-account UPN, which the demo story assigned a Mobile bug to in ADO. */
+const ERIN_UPN = 'erin.lee_contoso.com#ext#@fabrikam.onmicrosoft.com';
+
+/**
+ * The demo story's suggestion (an ADO identity no catalog user has as e-mail) is mapped in one
+ * click to user:default/erin and saved; from then on, ADO assigning the item to that identity
+ * assigns the linked issue to Erin.
+ */
+async function peopleMapping({
+  page,
+  people,
+  ARTIFACTS,
+  api,
+  emulatorAdmin,
+  waitForText,
+}) {
+  const map = people.getByRole('button', { name: `Map ${ERIN_UPN}` });
+  await map.waitFor({ timeout: 30_000 });
+  await map.click();
+  const picker = people.getByLabel('Catalog user 1');
+  await picker.click();
+  await picker.fill('Erin');
+  await page.getByRole('option', { name: /Erin Lee/ }).click();
   await people.scrollIntoViewIfNeeded();
   await page.mouse.move(0, 0);
   await sleep(400);
   await people.screenshot({ path: join(ARTIFACTS, 'people-section.png') });
+  await people.getByRole('button', { name: 'Save mappings' }).click();
+  await waitForText(people, /Saved the people mappings of fabrikam/, 30_000);
+  await waitForText(people, /None: every identity seen so far/, 30_000);
+  await people.screenshot({ path: join(ARTIFACTS, 'people-saved.png') });
+
+  // ADO gives the bug to Bob, then back to Erin's UPN: the linked issue goes to Erin.
+  const mobile = await api(
+    `/issues?entityRef=${encodeURIComponent('component:default/mobile-app')}`,
+  );
+  const linked = mobile.body.items.find(i =>
+    i.links.some(l => l.workItemId === 8),
+  );
+  if (!linked) throw new Error('no mobile-app issue is linked to work item 8');
+  for (const as of ['bob@example.com', ERIN_UPN]) {
+    await emulatorAdmin('/fabrikam/workitems/8', {
+      method: 'POST',
+      body: JSON.stringify({ as, fields: { 'System.AssignedTo': as } }),
+    });
+  }
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const issue = await api(`/issues/${linked.id}`);
+    if (issue.body.assignee === 'user:default/erin') break;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the issue's assignee is ${issue.body.assignee}, not user:default/erin`,
+      );
+    }
+    await sleep(300);
+  }
+  console.log("[e2e]   Erin's ADO identity mapped: the linked issue is hers");
 }

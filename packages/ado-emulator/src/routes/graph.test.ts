@@ -64,6 +64,7 @@ describe('graph users', () => {
       'bob@example.com',
       'carol@example.com',
       'dan@example.com',
+      'erin.lee_contoso.com#EXT#@fabrikam.onmicrosoft.com',
     ]);
   });
 });

@@ -39,6 +39,18 @@ export const STORY_ADO_EDITS: Array<{
     },
   },
   {
+    // Erin is a guest in ADO, known there by her guest account's UPN, which no catalog user has
+    // as e-mail: the issue keeps its assignee, and the UPN shows up as a suggestion in the admin
+    // page's People section, to be mapped to user:default/erin. (An emulator restart gives the
+    // item back to Bob, as its seed has it; nothing else changes.)
+    workItemId: 8,
+    as: 'erin.lee_contoso.com#EXT#@fabrikam.onmicrosoft.com',
+    fields: {
+      'System.AssignedTo': 'erin.lee_contoso.com#EXT#@fabrikam.onmicrosoft.com',
+      'System.History': "Mine: names with an apostrophe break the greeting's formatter.",
+    },
+  },
+  {
     workItemId: 3,
     as: 'alice@example.com',
     fields: {
