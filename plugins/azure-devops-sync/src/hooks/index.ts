@@ -12,3 +12,5 @@ export { useJobs } from './useJobs';
 export { useNow } from './useNow';
 export { useSelectedIssue } from './useSelectedIssue';
 export { useIssueTrends } from './useIssueTrends';
+export { useCatalogUsers } from './useCatalogUsers';
+export type { CatalogUserOption } from './useCatalogUsers';

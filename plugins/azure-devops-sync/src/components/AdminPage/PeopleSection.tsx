@@ -29,7 +29,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { errorMessage } from '../../utils/errors';
-import { CatalogUserPicker, useCatalogUsers } from './CatalogUserPicker';
+import { useCatalogUsers } from '../../hooks';
+import { CatalogUserPicker } from './CatalogUserPicker';
 import { When } from './tableStyles';
 
 /** A mapping being edited; `key` keeps a row's inputs when rows above it go. */

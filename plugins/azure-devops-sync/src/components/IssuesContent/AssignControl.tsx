@@ -1,31 +1,12 @@
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+import { useCatalogUsers, type CatalogUserOption } from '../../hooks';
 import { ActionError } from './ActionError';
 import { useAction } from './useAction';
-
-interface UserOption {
-  ref: string;
-  label: string;
-}
-
-function toOption(entity: Entity): UserOption {
-  const ref = stringifyEntityRef(entity);
-  const profile = (entity.spec as { profile?: { displayName?: string } })
-    ?.profile;
-  const displayName = profile?.displayName || entity.metadata.title;
-  return {
-    ref,
-    label: displayName ? `${displayName} (${ref})` : ref,
-  };
-}
 
 /** Picks a catalog User and assigns the issue; or unassigns it. */
 export function AssignControl(props: {
@@ -33,21 +14,8 @@ export function AssignControl(props: {
   assign: (assignee: string | null) => Promise<void>;
 }) {
   const { issue, assign } = props;
-  const catalogApi = useApi(catalogApiRef);
-  const users = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind: 'User' },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.title',
-        'spec.profile.displayName',
-      ],
-    });
-    return items.map(toOption).sort((a, b) => a.label.localeCompare(b.label));
-  }, [catalogApi]);
-  const [picked, setPicked] = useState<UserOption | null>(null);
+  const users = useCatalogUsers();
+  const [picked, setPicked] = useState<CatalogUserOption | null>(null);
   const action = useAction(
     useCallback(
       async (assignee: string | null) => {
@@ -64,7 +32,7 @@ export function AssignControl(props: {
         <Autocomplete
           style={{ flex: 1 }}
           size="small"
-          options={users.value ?? []}
+          options={users.users}
           loading={users.loading}
           value={picked}
           onChange={(_e, value) => setPicked(value)}
