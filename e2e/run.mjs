@@ -1,7 +1,7 @@
 /* eslint-disable no-console */
 // End-to-end test in real headless Chromium: starts the emulator and the portal exactly as the
 // README's start command does (on a throw-away SQLite directory), then drives the entity page.
-import { spawn, execSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { sentryBrowserCheck } from './checks/sentryBrowser.mjs';
 import { workItemsCheck } from './checks/workItems.mjs';
+import { processGroup } from '../scripts/lib/processes.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
@@ -18,7 +19,6 @@ const BACKEND = 'http://localhost:7007';
 const EMULATOR = 'http://localhost:7008';
 
 const results = [];
-const children = [];
 
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
@@ -31,35 +31,10 @@ function ensureChromium() {
   );
 }
 
-function start(name, command, args, env) {
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines = [];
-  const keep = chunk => {
-    for (const line of chunk.toString().split('\n')) {
-      if (line.trim()) lines.push(line);
-      if (lines.length > 400) lines.shift();
-    }
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  children.push({ name, child, lines });
-  return child;
-}
-
-function stopAll() {
-  for (const { child } of children) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-}
+const processes = processGroup();
+const { children, stopAll } = processes;
+const start = (name, command, args, env) =>
+  processes.start(name, command, args, { cwd: ROOT, env });
 
 async function waitFor(what, probe, timeoutMs) {
   const deadline = Date.now() + timeoutMs;

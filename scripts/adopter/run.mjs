@@ -5,7 +5,7 @@
 // ADO emulator and checks /health, an organization's config and an accepted service hook
 // delivery, type-checks the README's legacy-app and permission-policy code, and builds the app
 // bundle (new frontend system). The packed tarballs stand in for the registry.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -20,6 +20,7 @@ import { join, relative } from 'node:path';
 import { block, installCommand, titledBlocks } from './readme.mjs';
 import { checkConfigKeysDocumented } from './configKeys.mjs';
 import * as project from './project.mjs';
+import { processGroup } from '../lib/processes.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const EMULATOR_PORT = 7208;
@@ -43,7 +44,6 @@ const PACKAGES = {
 const BACKEND_README = join(ROOT, PACKAGES.backend.dir, 'README.md');
 const FRONTEND_README = join(ROOT, PACKAGES.frontend.dir, 'README.md');
 
-const children = [];
 let failed = false;
 
 function step(what) {
@@ -67,38 +67,10 @@ function run(command, args, cwd, { env = {}, quiet = false } = {}) {
   }
 }
 
-function start(name, command, args, cwd, env = {}) {
-  const child = spawn(command, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines = [];
-  const keep = chunk => {
-    for (const line of chunk.toString().split('\n')) {
-      if (line.trim()) lines.push(line);
-      if (lines.length > 300) lines.shift();
-    }
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const entry = { name, child, lines, exitCode: undefined };
-  child.on('exit', code => {
-    entry.exitCode = code ?? 'signal';
-  });
-  children.push(entry);
-}
-
-function stopAll() {
-  for (const { child } of children) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-}
+const processes = processGroup();
+const { children, stopAll } = processes;
+const start = (name, command, args, cwd, env = {}) =>
+  processes.start(name, command, args, { cwd, env });
 
 async function waitFor(what, probe, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
