@@ -13,8 +13,7 @@ import type { AdoWorkItem } from '../api/types';
 import { workItemUrl } from '../api/urls';
 import { IssueStore } from '../database/IssueStore';
 import { OrganizationStore } from '../database/OrganizationStore';
-import { identityKey } from '../people/DatabasePeopleStore';
-import { PeopleStore } from '../people/PeopleStore';
+import { identityKey, PeopleStore } from '../database/PeopleStore';
 import { AdoClientFactory } from '../service/AdoClientFactory';
 import { UserDirectory } from '../service/UserDirectory';
 import {

@@ -7,7 +7,7 @@ import { DatabaseOrgConfigStore } from './DatabaseOrgConfigStore';
 import { DatabaseOutboxStore } from './DatabaseOutboxStore';
 import { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
 import { getMigratedClient } from './migrations';
-import { DatabasePeopleStore } from '../people/DatabasePeopleStore';
+import { DatabasePeopleStore } from './DatabasePeopleStore';
 
 /** Every store of the plugin, on one migrated client. */
 export interface Stores {

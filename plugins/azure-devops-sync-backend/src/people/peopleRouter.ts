@@ -11,8 +11,7 @@ import { OrganizationStore } from '../database/OrganizationStore';
 import { principalRef, RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';
 import { UserDirectory } from '../service/UserDirectory';
-import { identityKey } from './DatabasePeopleStore';
-import { PeopleStore } from './PeopleStore';
+import { identityKey, PeopleStore } from '../database/PeopleStore';
 
 // eslint-disable-next-line no-control-regex
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f]+$/;

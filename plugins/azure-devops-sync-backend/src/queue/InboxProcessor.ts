@@ -18,7 +18,7 @@ import {
   identityEmail,
   identityKeys,
 } from '../sync/identity';
-import { PeopleStore } from '../people/PeopleStore';
+import { PeopleStore } from '../database/PeopleStore';
 import { inboundStatusAction } from '../sync/inboundStatus';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';

@@ -8,7 +8,7 @@ import { OrgConfigStore } from '../database/OrgConfigStore';
 import { OutboxJob, OutboxStore } from '../database/OutboxStore';
 import { SyncStateStore, WrittenFields } from '../database/SyncStateStore';
 import { IssueService } from '../issues/IssueService';
-import { PeopleStore } from '../people/PeopleStore';
+import { PeopleStore } from '../database/PeopleStore';
 import {
   adoValueMoved,
   decideOutbound,

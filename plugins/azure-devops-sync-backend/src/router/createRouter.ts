@@ -32,7 +32,7 @@ import { webhooksRouter } from './webhooks';
 import { workItemsRouter } from './workItems';
 import { BoardsService } from '../boards/BoardsService';
 import { boardsRouter } from '../boards/boardsRouter';
-import { PeopleStore } from '../people/PeopleStore';
+import { PeopleStore } from '../database/PeopleStore';
 import { peopleRouter } from '../people/peopleRouter';
 
 export interface RouterOptions {

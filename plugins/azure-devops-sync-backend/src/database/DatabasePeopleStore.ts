@@ -3,8 +3,8 @@ import type {
   PersonSuggestion,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Knex } from 'knex';
-import { toIso } from '../database/tables';
-import { PeopleStore } from './PeopleStore';
+import { identityKey, PeopleStore } from './PeopleStore';
+import { toIso } from './tables';
 
 const MAPPINGS = 'people_mappings';
 const UNMATCHED = 'people_unmatched';
@@ -24,11 +24,6 @@ interface RawDbUnmatchedIdentityRow {
   ado_identity: string;
   display_name: string | null;
   last_seen_at: Date | string;
-}
-
-/** The key ADO identities are stored and compared by. */
-export function identityKey(adoIdentity: string): string {
-  return adoIdentity.trim().toLowerCase();
 }
 
 /** Knex-backed {@link PeopleStore}. */

@@ -2,7 +2,7 @@ import {
   createTestDatabases,
   initDatabaseService,
 } from '../__testUtils__/databases';
-import { createStores } from '../database/createStores';
+import { createStores } from './createStores';
 
 jest.setTimeout(60_000);
 

@@ -38,3 +38,8 @@ export interface PeopleStore {
     limit?: number,
   ): Promise<PersonSuggestion[]>;
 }
+
+/** The key ADO identities are stored and compared by. */
+export function identityKey(adoIdentity: string): string {
+  return adoIdentity.trim().toLowerCase();
+}
