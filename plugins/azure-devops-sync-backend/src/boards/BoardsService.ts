@@ -6,12 +6,13 @@ import {
   type BoardsWorkItem,
   type BoardsWorkItemList,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
-import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { AdoClient } from '../api/AdoClient';
 import { AdoApiError } from '../api/errors';
 import type { AdoWorkItem } from '../api/types';
 import { workItemUrl } from '../api/urls';
 import { IssueStore } from '../database/IssueStore';
+import { canonicalEntityRef } from '../errorEvents/canonicalEntityRef';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { identityKey, PeopleStore } from '../database/PeopleStore';
 import { AdoClientFactory } from '../service/AdoClientFactory';
@@ -21,7 +22,11 @@ import {
   identityEmail,
   identityKeys,
 } from '../sync/identity';
-import { buildBoardsWiql, parseTagsAnnotation } from './buildWiql';
+import {
+  buildBoardsWiql,
+  MAX_WIQL_RESULTS,
+  parseTagsAnnotation,
+} from './buildWiql';
 import { entityOrganization } from './entityOrganization';
 
 const FIELDS = [
@@ -42,6 +47,8 @@ export interface BoardsFilters {
   q?: string;
   top: number;
   skip: number;
+  /** Ask ADO again instead of reusing a cached page (the tab's Refresh). */
+  refresh?: boolean;
 }
 
 /** Kept in process; a page is asked again on every filter change and tab visit. */
@@ -147,13 +154,17 @@ export class BoardsService {
       assignedTo,
       q: filters.q,
     };
+    // Per entity: two entities with the same annotations share ADO's answer but not their
+    // linked issues.
+    const entityRef = canonicalEntityRef(stringifyEntityRef(entity));
     const key = JSON.stringify([
       organizationId,
+      entityRef,
       query,
       filters.top,
       filters.skip,
     ]);
-    const cached = this.pages.get(key);
+    const cached = filters.refresh ? undefined : this.pages.get(key);
     if (cached) return cached;
 
     const { client } = await this.deps.clients.forOrganization(organizationId);
@@ -161,6 +172,7 @@ export class BoardsService {
     try {
       const result = await client.queryWiql(buildBoardsWiql(query), {
         project,
+        top: MAX_WIQL_RESULTS,
       });
       ids = result.workItems.map(w => w.id);
     } catch (error) {
@@ -182,7 +194,7 @@ export class BoardsService {
     const [categories, users, issueIds] = await Promise.all([
       this.stateCategories(organizationId, client, project, workItems),
       this.assigneeUsers(organizationId, workItems),
-      this.deps.issues.issueIdsByWorkItem(organizationId, pageIds),
+      this.deps.issues.issueIdsByWorkItem(organizationId, pageIds, entityRef),
     ]);
     const page: BoardsWorkItemList = {
       items: workItems.map(workItem =>

@@ -38,6 +38,11 @@ const ENTITIES: Entity[] = [
     [ORG]: 'dev.azure.com/fabrikam',
     [PROJECT]: 'Fabrikam-Fiber',
   }),
+  // Same annotations as web: another component on the same board.
+  component('web-twin', {
+    [ORG]: 'dev.azure.com/fabrikam',
+    [PROJECT]: 'Fabrikam-Fiber',
+  }),
   component('web-area', {
     [PROJECT]: 'Fabrikam-Fiber',
     [AREA]: 'Fabrikam-Fiber\\Web',
@@ -303,6 +308,15 @@ describe.each(databases.eachSupportedId())(
       expect(res.body.items).toEqual([
         expect.objectContaining({ id: 3, issueIds: [issueId] }),
       ]);
+      // Another entity on the same project sees the work item, not web's issue: its tab
+      // links only to its own issues.
+      const other = await t.list({
+        entityRef: 'component:default/web-twin',
+        q: '3',
+      });
+      expect(other.body.items).toEqual([
+        expect.objectContaining({ id: 3, issueIds: [] }),
+      ]);
     });
 
     it('reuses a page for a while instead of asking ADO again', async () => {
@@ -321,6 +335,20 @@ describe.each(databases.eachSupportedId())(
       expect(again.body.total).toBeGreaterThan(0);
       await t.list({ ...query, state: 'Closed' }).expect(200);
       expect(await wiqlCalls()).toBe(before + 1);
+      // The tab's Refresh asks ADO again, and sees a change made there since.
+      const [first] = again.body.items;
+      await fetch(`${running.url}/_admin/fabrikam/workitems/${first.id}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fields: { 'System.Title': 'Renamed in ADO' } }),
+      });
+      const cachedPage = await t.list(query).expect(200);
+      expect(cachedPage.body.items[0].title).toBe(first.title);
+      const refreshed = await t.list({ ...query, refresh: 'true' }).expect(200);
+      expect(await wiqlCalls()).toBe(before + 2);
+      expect(refreshed.body.items.map((i: any) => i.title)).toContain(
+        'Renamed in ADO',
+      );
     });
 
     it('answers 400 for bad query parameters and 404 for an unknown entity', async () => {

@@ -8,9 +8,10 @@ import { entityRefField } from '../errorEvents/canonicalEntityRef';
 import { RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';
 import { BoardsService } from './BoardsService';
+import { MAX_WIQL_RESULTS } from './buildWiql';
 
-/** The largest `skip`: ADO's WIQL answers at most 20,000 work items. */
-const MAX_SKIP = 20_000;
+/** The largest `skip`: a WIQL query answers at most this many work items. */
+const MAX_SKIP = MAX_WIQL_RESULTS;
 
 /** An optional text filter; empty means no filter. */
 const textFilter = (max: number) =>
@@ -43,6 +44,12 @@ const listQuery = z.object({
   q: textFilter(200),
   top: wholeNumber(1, MAX_WORK_ITEMS_PAGE, 50),
   skip: wholeNumber(0, MAX_SKIP, 0),
+  refresh: z
+    .enum(['true', 'false'], {
+      errorMap: () => ({ message: 'must be true or false' }),
+    })
+    .optional()
+    .transform(v => v === 'true'),
 });
 
 /** `GET /work-items?entityRef=`: an entity's Azure Boards work items, from its annotations. */

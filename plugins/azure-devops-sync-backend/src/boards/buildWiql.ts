@@ -73,3 +73,6 @@ export function buildBoardsWiql(query: BoardsQuery): string {
     ' AND ',
   )} ORDER BY [System.ChangedDate] DESC`;
 }
+
+/** The most work items one WIQL query answers: ADO refuses more (VS402337) unless `$top` caps it. */
+export const MAX_WIQL_RESULTS = 20_000;

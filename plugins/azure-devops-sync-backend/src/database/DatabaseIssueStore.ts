@@ -372,14 +372,16 @@ export class DatabaseIssueStore implements IssueStore {
   async issueIdsByWorkItem(
     organizationId: string,
     workItemIds: number[],
+    entityRef: string,
   ): Promise<Map<number, string[]>> {
     const byWorkItem = new Map<number, string[]>();
     if (workItemIds.length === 0) return byWorkItem;
-    const rows = await this.db<RawDbLinkRow>('issue_links')
-      .select('work_item_id', 'issue_id')
-      .where({ organization_id: organizationId })
-      .whereIn('work_item_id', workItemIds)
-      .orderBy(['work_item_id', 'issue_id']);
+    const rows = await this.db<RawDbLinkRow>('issue_links as l')
+      .join('issues as i', 'i.id', 'l.issue_id')
+      .select('l.work_item_id as work_item_id', 'l.issue_id as issue_id')
+      .where({ 'l.organization_id': organizationId, 'i.entity_ref': entityRef })
+      .whereIn('l.work_item_id', workItemIds)
+      .orderBy(['l.work_item_id', 'l.issue_id']);
     for (const row of rows) {
       const id = Number(row.work_item_id);
       byWorkItem.set(id, [...(byWorkItem.get(id) ?? []), row.issue_id]);

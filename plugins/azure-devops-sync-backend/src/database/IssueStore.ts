@@ -119,6 +119,8 @@ export interface IssueStore {
   issueIdsByWorkItem(
     organizationId: string,
     workItemIds: number[],
+    /** Only issues of this entity (canonical ref). */
+    entityRef: string,
   ): Promise<Map<number, string[]>>;
   /** Ids of the work items of an organization that some issue links to (not broken). */
   linkedWorkItemIds(organizationId: string): Promise<number[]>;

@@ -165,6 +165,8 @@ export interface ListWorkItemsOptions {
   q?: string;
   top?: number;
   skip?: number;
+  /** Ask Azure DevOps again rather than take the backend's cached page. */
+  refresh?: boolean;
 }
 
 /** @public */

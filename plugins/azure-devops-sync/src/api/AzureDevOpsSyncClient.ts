@@ -221,6 +221,7 @@ export class AzureDevOpsSyncClient implements AzureDevOpsSyncApi {
         q: options.q || undefined,
         top: options.top !== undefined ? String(options.top) : undefined,
         skip: options.skip ? String(options.skip) : undefined,
+        refresh: options.refresh ? 'true' : undefined,
       },
     });
   }

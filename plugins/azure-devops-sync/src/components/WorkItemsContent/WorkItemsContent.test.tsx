@@ -239,6 +239,18 @@ describe('WorkItemsContent', () => {
     expect(api.listWorkItems).not.toHaveBeenCalled();
   });
 
+  it('asks Azure DevOps again on Refresh, past the backend cache', async () => {
+    const api = fakeApi();
+    api.listWorkItems.mockResolvedValue(page(sample));
+    await renderContent(api);
+    await screen.findByText('Checkout fails for saved cards');
+    expect(lastPageQuery(api)?.refresh).toBeFalsy();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Refresh work items' }),
+    );
+    await waitFor(() => expect(lastPageQuery(api)?.refresh).toBe(true));
+  });
+
   it('shows an error panel when Azure DevOps cannot be read', async () => {
     const api = fakeApi();
     api.listWorkItems.mockRejectedValue(

@@ -385,7 +385,7 @@ export function WorkItemsContent() {
           title="Refresh work items"
           size="small"
           disabled={list.loading}
-          onClick={list.retry}
+          onClick={list.refresh}
         >
           <RefreshIcon />
         </IconButton>

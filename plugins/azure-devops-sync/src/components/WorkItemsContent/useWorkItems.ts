@@ -4,6 +4,7 @@ import {
   type BoardsWorkItem,
   type BoardsWorkItemList,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
+import { useCallback, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useAsync from 'react-use/esm/useAsync';
 import { azureDevOpsSyncApiRef, type ListWorkItemsOptions } from '../../api';
@@ -16,21 +17,32 @@ import { azureDevOpsSyncApiRef, type ListWorkItemsOptions } from '../../api';
 export function useWorkItems(query: ListWorkItemsOptions, enabled: boolean) {
   const api = useApi(azureDevOpsSyncApiRef);
   const { entityRef, state, type, assignedTo, q, top, skip } = query;
-  return useAsyncRetry(
-    async (): Promise<BoardsWorkItemList | undefined> =>
-      enabled
-        ? api.listWorkItems({
-            entityRef,
-            state,
-            type,
-            assignedTo,
-            q,
-            top,
-            skip,
-          })
-        : undefined,
-    [api, enabled, entityRef, state, type, assignedTo, q, top, skip],
-  );
+  // Set by `refresh` for the one load it starts: the backend then asks ADO again.
+  const bypassCache = useRef(false);
+  const page = useAsyncRetry(async (): Promise<
+    BoardsWorkItemList | undefined
+  > => {
+    const refresh = bypassCache.current;
+    bypassCache.current = false;
+    return enabled
+      ? api.listWorkItems({
+          entityRef,
+          state,
+          type,
+          assignedTo,
+          q,
+          top,
+          skip,
+          refresh: refresh || undefined,
+        })
+      : undefined;
+  }, [api, enabled, entityRef, state, type, assignedTo, q, top, skip]);
+  const { retry } = page;
+  const refresh = useCallback(() => {
+    bypassCache.current = true;
+    retry();
+  }, [retry]);
+  return { ...page, refresh };
 }
 
 /** A choice of a filter: the value the backend filters by and the label shown. */
