@@ -242,7 +242,7 @@ async function peopleMapping({
   await people.screenshot({ path: join(ARTIFACTS, 'people-section.png') });
   await people.getByRole('button', { name: 'Save mappings' }).click();
   await waitForText(people, /Saved the people mappings of fabrikam/, 30_000);
-  await waitForText(people, /None: every identity seen so far/, 30_000);
+  await waitForText(people, /None so far: they appear when/, 30_000);
   await people.screenshot({ path: join(ARTIFACTS, 'people-saved.png') });
 
   // ADO gives the bug to Bob, then back to Erin's UPN: the linked issue goes to Erin.

@@ -154,6 +154,19 @@ describe.each(databases.eachSupportedId())(
           lastSeenAt: expect.any(String),
         },
       ]);
+      // Someone who may not change the mapping sees it, but not the identities ADO sent.
+      const reader = request(
+        await startPlugin({
+          knex: t.knex,
+          permission: AuthorizeResult.DENY,
+          integrations: t.integrations,
+        }),
+      );
+      const read = await reader
+        .get(`/api/azure-devops-sync/organizations/${t.organizationId}/people`)
+        .set('Authorization', user);
+      expect(read.status).toBe(200);
+      expect(read.body.suggestions).toEqual([]);
 
       await t
         .put([

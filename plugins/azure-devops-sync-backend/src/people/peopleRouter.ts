@@ -87,11 +87,16 @@ export function peopleRouter(deps: {
   };
 
   router.get('/organizations/:id/people', async (req, res) => {
-    await deps.authorizer.credentials(req);
+    // Suggestions are ADO identities (e-mails, names) from the deliveries: only for those who
+    // may map them.
+    const mayMap = await deps.authorizer.allowed(
+      req,
+      azureDevOpsSyncConfigUpdatePermission,
+    );
     const { id } = await organizationOf(req.params.id);
     const [items, suggestions] = await Promise.all([
       deps.people.list(id),
-      deps.people.suggestions(id),
+      mayMap ? deps.people.suggestions(id) : [],
     ]);
     res.json({ items, suggestions } satisfies PeopleMappingList);
   });

@@ -16,7 +16,7 @@ import { fabrikam, fakeApi } from '../../testing/fixtures';
 import { PeopleSection } from './PeopleSection';
 
 describe('PeopleSection without the config update permission', () => {
-  it('shows the mappings and suggestions read-only', async () => {
+  it('shows the mappings read-only, without the suggestions (identities from ADO)', async () => {
     const api = fakeApi();
     api.getPeople.mockResolvedValue({
       items: [
@@ -54,7 +54,8 @@ describe('PeopleSection without the config update permission', () => {
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
     expect(await screen.findByText('alice@fabrikam.com')).toBeInTheDocument();
-    expect(screen.getByText('ext@partner.com')).toBeInTheDocument();
+    expect(screen.queryByText('ext@partner.com')).toBeNull();
+    expect(screen.queryByText('Suggestions')).toBeNull();
     await waitFor(() =>
       expect(screen.getByRole('link', { name: 'alice' })).toHaveAttribute(
         'href',

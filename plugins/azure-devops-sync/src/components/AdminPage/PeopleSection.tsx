@@ -64,7 +64,7 @@ function toPayload(rows: PersonMapping[]): PersonMapping[] {
 function Suggestions(props: {
   suggestions: PersonSuggestion[];
   mapped: (adoIdentity: string) => boolean;
-  onMap?: (suggestion: PersonSuggestion) => void;
+  onMap: (suggestion: PersonSuggestion) => void;
 }) {
   const { suggestions, mapped, onMap } = props;
   return (
@@ -76,7 +76,8 @@ function Suggestions(props: {
       </Typography>
       {suggestions.length === 0 ? (
         <Typography variant="body2" color="textSecondary">
-          None: every identity seen so far matched a catalog user.
+          None so far: they appear when Azure DevOps assigns a linked work item
+          to an identity no catalog user matches.
         </Typography>
       ) : (
         <Table size="small" aria-label="Suggested identities">
@@ -85,7 +86,7 @@ function Suggestions(props: {
               <TableCell>Azure DevOps identity</TableCell>
               <TableCell>Name</TableCell>
               <TableCell>Last seen</TableCell>
-              {onMap && <TableCell />}
+              <TableCell />
             </TableRow>
           </TableHead>
           <TableBody>
@@ -98,25 +99,23 @@ function Suggestions(props: {
                 <TableCell style={{ whiteSpace: 'nowrap' }}>
                   <When value={s.lastSeenAt} />
                 </TableCell>
-                {onMap && (
-                  <TableCell align="right">
-                    {mapped(s.adoIdentity) ? (
-                      <Typography variant="body2" color="textSecondary">
-                        In the table
-                      </Typography>
-                    ) : (
-                      <Button
-                        size="small"
-                        variant="outlined"
-                        color="primary"
-                        aria-label={`Map ${s.adoIdentity}`}
-                        onClick={() => onMap(s)}
-                      >
-                        Map
-                      </Button>
-                    )}
-                  </TableCell>
-                )}
+                <TableCell align="right">
+                  {mapped(s.adoIdentity) ? (
+                    <Typography variant="body2" color="textSecondary">
+                      In the table
+                    </Typography>
+                  ) : (
+                    <Button
+                      size="small"
+                      variant="outlined"
+                      color="primary"
+                      aria-label={`Map ${s.adoIdentity}`}
+                      onClick={() => onMap(s)}
+                    >
+                      Map
+                    </Button>
+                  )}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -339,13 +338,15 @@ export function PeopleSection(props: { organization: Organization }) {
           </Alert>
         </Box>
       )}
-      <Suggestions
-        suggestions={suggestions}
-        mapped={identity =>
-          rows.some(r => sameIdentity(r.adoIdentity, identity))
-        }
-        onMap={canEdit ? s => add(s.adoIdentity) : undefined}
-      />
+      {canEdit && (
+        <Suggestions
+          suggestions={suggestions}
+          mapped={identity =>
+            rows.some(r => sameIdentity(r.adoIdentity, identity))
+          }
+          onMap={s => add(s.adoIdentity)}
+        />
+      )}
     </InfoCard>
   );
 }
