@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path';
 const BACKEND_PACKAGES = [
   '@backstage/backend-defaults',
   '@backstage/backend-plugin-api',
+  '@backstage/plugin-auth-backend',
+  '@backstage/plugin-auth-backend-module-guest-provider',
   '@backstage/plugin-catalog-backend',
+  '@backstage/plugin-permission-backend',
   '@backstage/plugin-permission-common',
   '@backstage/plugin-permission-node',
   'better-sqlite3',
@@ -109,10 +112,14 @@ ReactDOM.createRoot(document.getElementById('root')!).render(app.createRoot());
 }
 
 /**
- * The backend index of a create-app backend (trimmed to the catalog), plus the README's lines
- * before `backend.start()`; the README's policy; the README's app-config block.
+ * The backend index of a create-app backend (trimmed to guest sign-in and the catalog; the
+ * permission backend and the policy come from the README), plus the README's lines before
+ * `backend.start()`; the README's policy; the README's app-config blocks.
  */
-export function wireBackend(root, { indexLines, policy, config }) {
+export function wireBackend(
+  root,
+  { indexLines, policyIndexLines, policy, config },
+) {
   put(
     root,
     'packages/backend/src/index.ts',
@@ -120,7 +127,11 @@ export function wireBackend(root, { indexLines, policy, config }) {
 
 const backend = createBackend();
 
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
+
+${policyIndexLines}
 
 ${indexLines}
 
@@ -172,6 +183,9 @@ export function writeLocalConfig(root, { emulatorPort, backendPort, token }) {
         options:
           token: ${token}
           subject: adopter-test
+auth:
+  providers:
+    guest: {}
 integrations:
   azure:
     - host: localhost:${emulatorPort}

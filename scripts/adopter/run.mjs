@@ -238,12 +238,17 @@ async function main() {
     ),
     app,
   );
-  // The policy of the backend README imports the common package, as its README says.
-  run(
-    'npm',
-    ['install', '--workspace', 'packages/backend', tarballs.common],
-    app,
-  );
+  // The README's policy imports the common package; the README says to install it.
+  const policyInstall = installCommand(
+    BACKEND_README,
+    titledBlocks(BACKEND_README),
+    'npm (policy)',
+    PACKAGES.common.name,
+  )
+    .split(/\s+/)
+    .slice(1)
+    .map(a => (a === PACKAGES.common.name ? tarballs.common : a));
+  run('npm', policyInstall, app);
 
   step('one version of each package that must be a singleton');
   checkSingletons(app);
@@ -257,12 +262,20 @@ async function main() {
       backendBlocks,
       'packages/backend/src/index.ts',
     ),
+    policyIndexLines: block(
+      BACKEND_README,
+      backendBlocks,
+      'packages/backend/src/index.ts (policy)',
+    ),
     policy: block(
       BACKEND_README,
       backendBlocks,
       'packages/backend/src/permissionPolicy.ts',
     ),
-    config: block(BACKEND_README, backendBlocks, 'app-config.yaml'),
+    config: [
+      block(BACKEND_README, backendBlocks, 'app-config.yaml'),
+      block(BACKEND_README, backendBlocks, 'app-config.yaml (permissions)'),
+    ].join('\n'),
   });
   project.wireApp(app, {
     appTsx: block(FRONTEND_README, frontendBlocks, 'packages/app/src/App.tsx'),
@@ -348,6 +361,47 @@ async function main() {
     );
   }
   console.log(`[adopter] config: ${config.fields.map(f => f.name).join(', ')}`);
+
+  step('the README policy decides for a signed-in user');
+  const guest = await waitFor(
+    'a guest token',
+    async () => {
+      const res = await fetch(
+        `http://localhost:${BACKEND_PORT}/api/auth/guest/refresh`,
+        { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+      );
+      return res.ok && (await res.json()).backstageIdentity.token;
+    },
+    60_000,
+  );
+  const asGuest = (path, init = {}) =>
+    fetch(`http://localhost:${BACKEND_PORT}/api/azure-devops-sync${path}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${guest}`,
+        'Content-Type': 'application/json',
+      },
+    });
+  const read = await asGuest(`/organizations/${organization.id}/config`);
+  if (read.status !== 200) {
+    throw new Error(`the guest could not read the config: ${read.status}`);
+  }
+  const write = await asGuest(`/organizations/${organization.id}/people`, {
+    method: 'PUT',
+    body: JSON.stringify({ items: [] }),
+  });
+  const refusal = await write.text();
+  if (
+    write.status !== 403 ||
+    !refusal.includes('azure-devops-sync.config.update')
+  ) {
+    throw new Error(
+      `the policy should refuse the guest (not a portal admin) a people mapping change: ${write.status} ${refusal}`,
+    );
+  }
+  console.log(
+    '[adopter] the guest reads the config; the policy refuses it a mapping change (403)',
+  );
 
   const edit = await fetch(
     `http://localhost:${EMULATOR_PORT}/_admin/fabrikam/workitems/2`,
