@@ -323,6 +323,19 @@ describe('decideOutbound: sync_assignee_outbound', () => {
       outcome: 'Already unassigned',
       holds: { 'System.AssignedTo': null },
     });
+    // Someone ADO knows by a name without an e-mail is still someone to unassign.
+    const domainUser = state({
+      issue: unassigned,
+      fields: {
+        ...state().fields,
+        'System.AssignedTo': 'Erin Lee <FABRIKAM\\erin>',
+      },
+    });
+    expect(decideOutbound(unassign, domainUser, CONFIG)).toEqual({
+      kind: 'write',
+      ops: [{ op: 'remove', path: '/fields/System.AssignedTo' }],
+      outcome: 'Unassigned',
+    });
   });
 });
 

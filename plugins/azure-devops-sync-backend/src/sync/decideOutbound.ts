@@ -218,7 +218,10 @@ export function decideOutbound(
   }
 
   if (payload.kind === 'assignee') {
-    const current = identityEmail(state.fields['System.AssignedTo']);
+    const current = normalizeField(
+      'System.AssignedTo',
+      state.fields['System.AssignedTo'],
+    );
     if (!payload.userEntityRef) {
       if (!current) {
         return {

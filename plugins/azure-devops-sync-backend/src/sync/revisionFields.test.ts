@@ -47,6 +47,19 @@ describe('normalizeField', () => {
     ).toBe('bob@example.com');
     expect(normalizeField('System.AssignedTo', null)).toBe('');
   });
+
+  it('compares an assignee without an e-mail by the name ADO knows it by', () => {
+    // A people mapping may name `DOMAIN\user`; ADO echoes it as `Name <DOMAIN\user>`.
+    expect(normalizeField('System.AssignedTo', 'FABRIKAM\\erin')).toBe(
+      'fabrikam\\erin',
+    );
+    expect(
+      normalizeField('System.AssignedTo', 'Erin Lee <FABRIKAM\\erin>'),
+    ).toBe('fabrikam\\erin');
+    expect(
+      normalizeField('System.AssignedTo', 'Erin Lee <FABRIKAM\\erin>'),
+    ).not.toBe(normalizeField('System.AssignedTo', 'FABRIKAM\\bob'));
+  });
 });
 
 describe('isEchoOf', () => {
@@ -66,6 +79,15 @@ describe('isEchoOf', () => {
     ).toBe(true);
     expect(
       isEchoOf({ 'System.AssignedTo': null }, at({ 'System.State': 'New' })),
+    ).toBe(true);
+  });
+
+  it("is our echo for a mapped identity ADO sends back as 'Name <DOMAIN\\user>'", () => {
+    expect(
+      isEchoOf(
+        { 'System.AssignedTo': 'FABRIKAM\\erin' },
+        at({ 'System.AssignedTo': 'Erin Lee <FABRIKAM\\erin>' }),
+      ),
     ).toBe(true);
   });
 

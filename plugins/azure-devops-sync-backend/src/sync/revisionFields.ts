@@ -1,5 +1,5 @@
 import type { WrittenFields } from '../database/SyncStateStore';
-import { identityEmail } from './identity';
+import { identityEmail, identityKeys } from './identity';
 
 /** A field's value at a delivery's revision, when the delivery tells it. */
 export type FieldAt = { known: false } | { known: true; value: unknown };
@@ -24,13 +24,17 @@ export function fieldAtRevision(
 }
 
 /**
- * The comparable form of a synced field: the state name, or the assignee's lower-case e-mail;
- * '' when empty. An assignee without a readable e-mail keeps its raw text, so it still differs.
+ * The comparable form of a synced field: the state name, or the assignee's lower-case e-mail,
+ * else the name ADO knows it by (`DOMAIN\user` as a people mapping may name it, which ADO
+ * echoes as `Name <DOMAIN\user>`); '' when empty. An assignee with neither keeps its raw text,
+ * so it still differs.
  */
 export function normalizeField(field: string, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   if (field === 'System.AssignedTo') {
-    return identityEmail(value) ?? JSON.stringify(value);
+    return (
+      identityEmail(value) ?? identityKeys(value)[0] ?? JSON.stringify(value)
+    );
   }
   return String(value);
 }
