@@ -218,6 +218,16 @@ describe.each(databases.eachSupportedId())(
           ? true
           : undefined,
       );
+      // ADO's delivery of that revision is known for the echo of our write.
+      const echoRevision = t.workItem().rev;
+      const echo = await eventually('the echo delivery', async () =>
+        (
+          await t.deliveries()
+        ).find(d => d.revision === echoRevision && d.status !== 'pending'),
+      );
+      expect(echo.outcome).toBe(
+        `Echo of our own change (revision ${echoRevision})`,
+      );
       // Alice is not mapped: her catalog e-mail picks her ADO identity, as before.
       await t.api
         .patch(`/api/azure-devops-sync/issues/${t.issueId}`)
@@ -230,7 +240,6 @@ describe.each(databases.eachSupportedId())(
           ? true
           : undefined,
       );
-      // The echo of our mapped write did not move the issue away from Bob, then Alice.
       expect((await t.issue()).assignee).toBe('user:default/alice');
     });
 
