@@ -9,7 +9,7 @@ import type {
   WrittenFields,
   WrittenRevision,
 } from '../database/SyncStateStore';
-import { identityEmail, identityKeys, outboundCommentBody } from './identity';
+import { identityKeys, outboundCommentBody } from './identity';
 import { normalizeField } from './revisionFields';
 
 /** An outbound job, as the rules see it. */
