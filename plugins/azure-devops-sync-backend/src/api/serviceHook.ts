@@ -1,9 +1,5 @@
 import { z } from 'zod';
 import { nestsDeeperThan, tooDeepMessage } from './jsonDepth';
-import {
-  updatedPayloadPasses,
-  workItemPayloadPasses,
-} from './serviceHookShape';
 
 /**
  * The ADO service hook delivery (publisher `tfs`, resourceVersion 1.0) as the plugin reads it:
@@ -97,8 +93,7 @@ const workItemResourceSchema = z
   })
   .passthrough();
 
-/** @internal Exported for `serviceHookShape.test.ts`. */
-export const updatedPayloadSchema = z
+const updatedPayloadSchema = z
   .object({
     eventType: z.literal('workitem.updated'),
     resourceContainers: resourceContainersSchema,
@@ -106,8 +101,7 @@ export const updatedPayloadSchema = z
   })
   .passthrough();
 
-/** @internal Exported for `serviceHookShape.test.ts`. */
-export const workItemPayloadSchema = z
+const workItemPayloadSchema = z
   .object({
     eventType: z.enum([
       'workitem.commented',
@@ -196,13 +190,9 @@ export function parseServiceHook(
   // Too deep a body could never be stored (JSON.stringify overflows its stack).
   if (nestsDeeperThan(body)) return fail(tooDeepMessage('The delivery'));
   if (envelope.eventType === 'workitem.updated') {
-    // zod only for a body the plain check refuses: its message names the field.
-    let payload = body as WorkItemUpdatedPayload;
-    if (!updatedPayloadPasses(payload)) {
-      const parsed = updatedPayloadSchema.safeParse(body);
-      if (!parsed.success) return fail(zodMessage(parsed.error));
-      payload = parsed.data;
-    }
+    const parsed = updatedPayloadSchema.safeParse(body);
+    if (!parsed.success) return fail(zodMessage(parsed.error));
+    const payload = parsed.data;
     const { resource } = payload;
     // `workItemId` is the item's id (`resource.id` is the update's number); `revision` is the
     // item after the update, so its id and rev stand in when the top-level ones are absent.
@@ -231,12 +221,9 @@ export function parseServiceHook(
     };
   }
 
-  let payload = body as WorkItemEventPayload;
-  if (!workItemPayloadPasses(payload)) {
-    const parsed = workItemPayloadSchema.safeParse(body);
-    if (!parsed.success) return fail(zodMessage(parsed.error));
-    payload = parsed.data;
-  }
+  const parsed = workItemPayloadSchema.safeParse(body);
+  if (!parsed.success) return fail(zodMessage(parsed.error));
+  const payload = parsed.data;
   const { resource } = payload;
   const workItemId = positiveInteger([['resource.id', resource.id]]);
   if (!workItemId.ok) return fail(workItemId.message);
