@@ -141,6 +141,21 @@ describe.each(databases.eachSupportedId())(
       expect(unknownOrg.status).toBe(404);
     });
 
+    it('suggests an unmatched assignee also when ADO → Backstage assignment is off', async () => {
+      const t = await setup();
+      await t.api
+        .put(`/api/azure-devops-sync/organizations/${t.organizationId}/config`)
+        .set('Authorization', user)
+        .send({ sync_reverse_assignment: false })
+        .expect(200);
+      await t.editInAdo({ 'System.AssignedTo': 'dan@example.com' });
+      await t.applied();
+      expect((await t.issue()).assignee).toBeNull();
+      expect((await t.people()).suggestions).toEqual([
+        expect.objectContaining({ adoIdentity: 'dan@example.com' }),
+      ]);
+    });
+
     it('inbound: the mapping wins over e-mail; an unmatched assignee becomes a suggestion', async () => {
       const t = await setup();
       // Dan has no catalog user: the issue stays unassigned, and he is suggested.

@@ -148,7 +148,24 @@ export class InboxProcessor {
     if (decision.kind !== 'skip') {
       effects.issueIds = [...new Set(decision.links.map(l => l.issueId))];
     }
+    if (decision.kind !== 'apply' || !decision.assignee) {
+      await this.noteNewAssignee(delivery.organizationId, inbound);
+    }
     return this.apply(delivery.organizationId, inbound, decision, effects);
+  }
+
+  /**
+   * A delivery that assigns the work item to someone, when nothing is assigned from it (no
+   * linked issue, or ADO → Backstage assignment off): an identity no catalog user matches still
+   * becomes a suggestion for the people mapping.
+   */
+  private async noteNewAssignee(
+    organizationId: string,
+    inbound: InboundDelivery,
+  ): Promise<void> {
+    const value = inbound.changes['System.AssignedTo']?.newValue;
+    if (value === undefined || value === null || value === '') return;
+    await this.assigneeCandidates(organizationId, value);
   }
 
   private async load(

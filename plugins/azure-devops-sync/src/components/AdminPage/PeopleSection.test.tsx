@@ -182,7 +182,7 @@ describe('PeopleSection', () => {
     const u = userEvent.setup();
     expect(
       await screen.findByText(
-        /None so far: they appear when Azure DevOps assigns a linked work item/,
+        /None so far: they appear when Azure DevOps assigns a work item/,
       ),
     ).toBeInTheDocument();
     await u.click(screen.getByRole('button', { name: 'Add mapping' }));

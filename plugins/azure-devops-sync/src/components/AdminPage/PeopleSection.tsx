@@ -76,8 +76,8 @@ function Suggestions(props: {
       </Typography>
       {suggestions.length === 0 ? (
         <Typography variant="body2" color="textSecondary">
-          None so far: they appear when Azure DevOps assigns a linked work item
-          to an identity no catalog user matches.
+          None so far: they appear when Azure DevOps assigns a work item to an
+          identity no catalog user matches.
         </Typography>
       ) : (
         <Table size="small" aria-label="Suggested identities">
