@@ -1,11 +1,5 @@
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import type { SdkKey } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
-import { useId } from 'react';
+import { ConfirmDialog } from '../shared';
 import { shortKey } from './shortKey';
 
 /** Asks before a key is revoked: the SDKs that use its DSN are refused from then on. */
@@ -16,37 +10,17 @@ export function RevokeKeyDialog(props: {
   onCancel: () => void;
   onConfirm: () => void;
 }) {
-  const { sdkKey, open, busy, onCancel, onConfirm } = props;
-  const id = useId();
+  const { sdkKey, ...dialog } = props;
   return (
-    <Dialog
-      open={open}
-      onClose={busy ? undefined : onCancel}
-      aria-labelledby={`${id}-title`}
+    <ConfirmDialog
+      {...dialog}
+      title={`Revoke the DSN ${sdkKey ? shortKey(sdkKey.publicKey) : ''}?`}
+      confirmLabel="Revoke"
+      confirmColor="secondary"
     >
-      <DialogTitle id={`${id}-title`}>
-        Revoke the DSN {sdkKey ? shortKey(sdkKey.publicKey) : ''}?
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          Applications that report with this DSN are refused from now on; their
-          errors no longer reach this entity. The issues already saved stay.
-          This cannot be undone: create a new DSN to report again.
-        </DialogContentText>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          color="secondary"
-          variant="contained"
-          onClick={onConfirm}
-          disabled={busy}
-        >
-          Revoke
-        </Button>
-      </DialogActions>
-    </Dialog>
+      Applications that report with this DSN are refused from now on; their
+      errors no longer reach this entity. The issues already saved stay. This
+      cannot be undone: create a new DSN to report again.
+    </ConfirmDialog>
   );
 }

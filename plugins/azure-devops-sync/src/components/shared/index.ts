@@ -3,3 +3,4 @@ export {
   SubscriptionStatus,
   subscriptionStatusLabel,
 } from './SubscriptionStatus';
+export { ConfirmDialog } from './ConfirmDialog';
