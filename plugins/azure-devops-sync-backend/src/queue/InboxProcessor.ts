@@ -148,7 +148,10 @@ export class InboxProcessor {
     if (decision.kind !== 'skip') {
       effects.issueIds = [...new Set(decision.links.map(l => l.issueId))];
     }
-    if (decision.kind !== 'apply' || !decision.assignee) {
+    // Not for the echo of our own assignment: its identity is the one we chose, a catalog user's.
+    const assigneeHandled =
+      decision.kind === 'apply' && (decision.assignee || decision.echo);
+    if (decision.kind !== 'delete' && !assigneeHandled) {
       await this.noteNewAssignee(delivery.organizationId, inbound);
     }
     return this.apply(delivery.organizationId, inbound, decision, effects);
@@ -157,7 +160,8 @@ export class InboxProcessor {
   /**
    * A delivery that assigns the work item to someone, when nothing is assigned from it (no
    * linked issue, or ADO → Backstage assignment off): an identity no catalog user matches still
-   * becomes a suggestion for the people mapping.
+   * becomes a suggestion for the people mapping. Only deliveries that change the assignee look
+   * anything up.
    */
   private async noteNewAssignee(
     organizationId: string,
