@@ -134,7 +134,30 @@ async function check(name, fn) {
   } catch (error) {
     results.push({ name, ok: false, error });
     console.log(`[e2e] ✗ ${name}: ${error.stack ?? error}`);
+    await showFailure(results.length);
   }
+}
+
+/** The browser page the checks drive, once it is open. */
+let currentPage;
+
+/** What the page showed when a check failed: a screenshot, and the open drawer's text. */
+async function showFailure(number) {
+  if (!currentPage) return;
+  const file = `failed-${number}.png`;
+  await currentPage
+    .screenshot({ path: join(ARTIFACTS, file), fullPage: true })
+    .catch(() => {});
+  const drawer = await currentPage
+    .locator('.MuiDrawer-paper')
+    .first()
+    .innerText({ timeout: 1000 })
+    .catch(() => '');
+  console.log(
+    `[e2e]   at ${currentPage.url()}; screenshot ${file}${
+      drawer ? `; the drawer shows:\n${drawer.slice(0, 1500)}` : ''
+    }`,
+  );
 }
 
 async function main() {
@@ -208,6 +231,7 @@ async function main() {
   const page = await browser.newPage({
     viewport: { width: 1400, height: 1000 },
   });
+  currentPage = page;
   const consoleErrors = [];
   page.on('pageerror', error => consoleErrors.push(String(error)));
   // Every console error and warning fails the run (React's "Warning: …" are console errors),
@@ -220,7 +244,11 @@ async function main() {
   // Backstage's Table (core-components) builds its columns' filter functions anew on each
   // render, which material-table takes for changed columns; the admin tables' own columns are
   // plain data (see AdminPage/tableStyles.tsx), so it comes and goes with render timing.
+  // And Chromium's warning when @backstage/plugin-signals 0.0.37's SignalClient closes its
+  // socket because the last subscriber unmounted (a page left) before the socket had connected:
+  // it comes with the host's speed, and the client reconnects for the next subscriber.
   const BACKSTAGE_NOTICES = [
+    /^WebSocket connection to '[^']*\/api\/signals' failed: WebSocket is closed before the connection is established/,
     /^The columns provided to material table are static, but contain functions which update on every render/,
     /^Extension '(page:catalog\/entity|entity-content:catalog\/[\w-]+|page:notifications)' uses implicit React Router v6 routing/,
     /^The following icons were registered as IconComponent, which is deprecated/,
@@ -1254,5 +1282,10 @@ if (failed > 0) {
   }
 }
 stopAll();
+// Last, so that a log cut to its tail (CI keeps only the end) still says what failed.
+for (const { name, ok, error } of results) {
+  if (!ok)
+    console.log(`\n[e2e] FAILED: ${name}\n${String(error?.stack ?? error)}`);
+}
 console.log(`\ne2e: ${results.length - failed} passed, ${failed} failed`);
 process.exit(exitCode);
