@@ -57,29 +57,37 @@ export function printPhases(rows: Array<Phase & { database: string }>) {
 }
 
 /**
- * Acks/s of the webhook as a share of the no-op route's, per database and pinning: the wrk
- * phases come in pairs (the webhook, then the ceiling with the same pinning).
+ * Acks/s of the webhook as a share of the no-op route's (the ceiling), per database and
+ * pinning, and the floor's share beside it: the wrk phases come in threes (the webhook, the
+ * ceiling, the floor with the same pinning).
  */
 export function printRatios(rows: Array<Phase & { database: string }>) {
-  const pairs = rows.filter(r => r.name.includes('with wrk'));
-  if (pairs.length === 0) return;
+  const phases = rows.filter(r => r.name.includes('with wrk'));
+  if (phases.length === 0) return;
   console.log(
-    '\n| database | pinning | webhook acks/s | ceiling req/s | ratio | webhook p99 ms | server-side p99 ms | backend CPU ms/ack | ceiling CPU ms/req |',
+    '\n| database | pinning | webhook acks/s | ceiling req/s | floor acks/s | webhook / ceiling | floor / ceiling | webhook / floor | webhook p99 ms | server-side p99 ms | backend CPU ms/ack | ceiling CPU ms/req | floor CPU ms/ack |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const [hook, ceiling] = [pairs[i], pairs[i + 1]];
+  console.log(
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (let i = 0; i + 2 < phases.length; i += 3) {
+    const [hook, ceiling, floor] = phases.slice(i, i + 3);
     const pinning = /\((?:[^,]*, )?(wrk on .*)\)$/.exec(hook.name)?.[1] ?? '';
+    const ratio = (a: Phase, b: Phase) =>
+      (a.ackPerSecond / b.ackPerSecond).toFixed(2);
     console.log(
       `| ${hook.database} | ${pinning} | ${Math.round(
         hook.ackPerSecond,
-      )} | ${Math.round(ceiling.ackPerSecond)} | ${(
-        hook.ackPerSecond / ceiling.ackPerSecond
-      ).toFixed(2)} | ${hook.p99} | ${hook.serverP99Ms.toFixed(
+      )} | ${Math.round(ceiling.ackPerSecond)} | ${Math.round(
+        floor.ackPerSecond,
+      )} | **${ratio(hook, ceiling)}** | ${ratio(floor, ceiling)} | ${ratio(
+        hook,
+        floor,
+      )} | ${hook.p99} | ${hook.serverP99Ms.toFixed(
         1,
       )} | ${hook.cpuMsPerAck.toFixed(2)} | ${ceiling.cpuMsPerAck.toFixed(
         2,
-      )} |`,
+      )} | ${floor.cpuMsPerAck.toFixed(2)} |`,
     );
   }
 }
