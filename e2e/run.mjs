@@ -627,8 +627,38 @@ async function main() {
           .getByRole('button', { name: issue.title })
           .first()
           .click({ timeout: 60_000 });
-        await page.getByRole('button', { name: 'Create work item' }).click();
-        await page.getByLabel('Title').waitFor({ timeout: 30_000 });
+        // The drawer's links still change as the last check's sync settles (a pending
+        // link's reason line goes), which can move the button under the pointer between
+        // Playwright's check and its click: a click that opened nothing is made again, as a
+        // user would, and what it opened instead is said.
+        const createButton = page.getByRole('button', {
+          name: 'Create work item',
+        });
+        const title = page.getByLabel('Title');
+        for (let attempt = 1; ; attempt++) {
+          await createButton.click();
+          const opened = await title
+            .waitFor({ timeout: 10_000 })
+            .then(() => true)
+            .catch(() => false);
+          if (opened) break;
+          const formOpen = await page
+            .getByLabel('Search work items')
+            .isVisible();
+          if (attempt === 3 || !(await createButton.isVisible()))
+            throw new Error(
+              `Create work item did not open its form after ${attempt} clicks${
+                formOpen ? ' (the link form is open instead)' : ''
+              }`,
+            );
+          console.log(
+            `[e2e]   click ${attempt} on Create work item opened nothing${
+              formOpen ? ' (the link form is open)' : ''
+            }; again`,
+          );
+          if (formOpen)
+            await page.getByRole('button', { name: 'Cancel' }).click();
+        }
         await page.getByRole('button', { name: 'Create', exact: true }).click();
         const created = await waitFor(
           'the created work item',
