@@ -43,6 +43,11 @@ export interface InboundEffects {
 }
 type AdoSource = ActivitySource & { kind: 'azure-devops' };
 type Config = Awaited<ReturnType<OrgConfigStore['get']>>;
+type AssigneeCandidates = {
+  candidates: string[];
+  who: string;
+  unmatched?: string;
+};
 
 /**
  * Applies stored service hook deliveries in revision order per work item: loads what the
@@ -82,10 +87,16 @@ export class InboxProcessor {
   private batchConfigs = new Map<string, Promise<Config>>();
   /** Catalog users by e-mail, asked once per batch. */
   private batchUsers = new Map<string, Promise<string | undefined>>();
+  /**
+   * Who an ADO assignee is, looked up (and, unmatched, recorded as a suggestion) once per batch:
+   * a burst of edits by one person repeats the same identity in every delivery.
+   */
+  private batchAssignees = new Map<string, Promise<AssigneeCandidates>>();
 
   async runOnce(): Promise<number> {
     this.batchConfigs = new Map();
     this.batchUsers = new Map();
+    this.batchAssignees = new Map();
     const deliveries = await this.deps.inbox.claim(
       this.id,
       this.deps.batchSize ?? 100,
@@ -392,10 +403,30 @@ export class InboxProcessor {
    * (by unique name or e-mail), else those with the e-mail. An identity that matches nobody is
    * remembered as a suggestion for the mapping.
    */
-  private async assigneeCandidates(
+  private assigneeCandidates(
     organizationId: string,
     value: unknown,
-  ): Promise<{ candidates: string[]; who: string; unmatched?: string }> {
+  ): Promise<AssigneeCandidates> {
+    const key = JSON.stringify([
+      organizationId,
+      identityKeys(value),
+      identityEmail(value) ?? null,
+      identityDisplayName(value) ?? null,
+    ]);
+    let found = this.batchAssignees.get(key);
+    if (!found) {
+      found = this.lookUpAssignee(organizationId, value);
+      this.batchAssignees.set(key, found);
+      // A failed lookup is not remembered: the batch's next delivery asks again.
+      found.catch(() => this.batchAssignees.delete(key));
+    }
+    return found;
+  }
+
+  private async lookUpAssignee(
+    organizationId: string,
+    value: unknown,
+  ): Promise<AssigneeCandidates> {
     const { people, users } = this.deps;
     const keys = identityKeys(value);
     const mapped = keys.length
