@@ -637,26 +637,31 @@ async function main() {
         const title = page.getByLabel('Title');
         for (let attempt = 1; ; attempt++) {
           await createButton.click();
-          const opened = await title
+          const shown = await title
             .waitFor({ timeout: 10_000 })
             .then(() => true)
             .catch(() => false);
-          if (opened) break;
-          const formOpen = await page
+          if (shown) break;
+          const linkFormOpen = await page
             .getByLabel('Search work items')
             .isVisible();
-          if (attempt === 3 || !(await createButton.isVisible()))
+          if (!linkFormOpen && !(await createButton.isVisible())) {
+            // The create form opened and is still loading its projects and types.
+            await title.waitFor({ timeout: 30_000 });
+            break;
+          }
+          if (attempt === 3)
             throw new Error(
               `Create work item did not open its form after ${attempt} clicks${
-                formOpen ? ' (the link form is open instead)' : ''
+                linkFormOpen ? ' (the link form is open instead)' : ''
               }`,
             );
           console.log(
             `[e2e]   click ${attempt} on Create work item opened nothing${
-              formOpen ? ' (the link form is open)' : ''
+              linkFormOpen ? ' (the link form is open)' : ''
             }; again`,
           );
-          if (formOpen)
+          if (linkFormOpen)
             await page.getByRole('button', { name: 'Cancel' }).click();
         }
         await page.getByRole('button', { name: 'Create', exact: true }).click();

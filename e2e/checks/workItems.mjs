@@ -60,23 +60,7 @@ async function screenshot(page, ARTIFACTS, name) {
  * error panel, follows a work item's link to its portal issue on payments-api, and looks at
  * the admin page's People section.
  */
-export async function workItemsCheck(options) {
-  try {
-    await run(options);
-  } catch (error) {
-    // What the page showed when the check gave up.
-    await options.page
-      .screenshot({
-        path: join(options.ARTIFACTS, 'work-items-failure.png'),
-        fullPage: true,
-      })
-      .catch(() => {});
-    console.log(`[e2e]   at ${options.page.url()}`);
-    throw error;
-  }
-}
-
-async function run({
+export async function workItemsCheck({
   page,
   APP,
   ARTIFACTS,
