@@ -407,12 +407,8 @@ export class InboxProcessor {
     organizationId: string,
     value: unknown,
   ): Promise<AssigneeCandidates> {
-    const key = JSON.stringify([
-      organizationId,
-      identityKeys(value),
-      identityEmail(value) ?? null,
-      identityDisplayName(value) ?? null,
-    ]);
+    // The identity as ADO sent it: the same value gets the same answer.
+    const key = JSON.stringify([organizationId, value]);
     let found = this.batchAssignees.get(key);
     if (!found) {
       found = this.lookUpAssignee(organizationId, value);
