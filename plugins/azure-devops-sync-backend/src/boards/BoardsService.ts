@@ -23,6 +23,7 @@ import {
   identityKeys,
 } from '../sync/identity';
 import {
+  BoardsQuery,
   buildBoardsWiql,
   MAX_WIQL_RESULTS,
   parseTagsAnnotation,
@@ -50,6 +51,11 @@ export interface BoardsFilters {
   /** Ask ADO again instead of reusing a cached page (the tab's Refresh). */
   refresh?: boolean;
 }
+
+/** A work item as ADO answered, before its linked issues are added. */
+type AdoItem = Omit<BoardsWorkItem, 'issueIds'>;
+/** One page of a query's work items as ADO answered, cached. */
+type AdoPage = { items: AdoItem[]; total: number };
 
 /** Kept in process; a page is asked again on every filter change and tab visit. */
 class TtlCache<T> {
@@ -91,10 +97,11 @@ class TtlCache<T> {
  * `buildBoardsWiql`), then one batched read of the page's work items. Assignees are shown as
  * catalog users through the people mapping, then by e-mail; state categories come from the
  * work item type's states (cached per project and type, as ADO advises); issue ids from links.
- * Pages are cached briefly per organization, annotations and query.
+ * ADO's answer is cached briefly per organization, annotations and query; the linked issues are
+ * read for every request, per entity.
  */
 export class BoardsService {
-  private readonly pages: TtlCache<BoardsWorkItemList>;
+  private readonly pages: TtlCache<AdoPage>;
   private readonly states: TtlCache<Promise<Map<string, string>>>;
   private readonly now: () => number;
 
@@ -154,19 +161,43 @@ export class BoardsService {
       assignedTo,
       q: filters.q,
     };
-    // Per entity: two entities with the same annotations share ADO's answer but not their
-    // linked issues.
-    const entityRef = canonicalEntityRef(stringifyEntityRef(entity));
     const key = JSON.stringify([
       organizationId,
-      entityRef,
       query,
       filters.top,
       filters.skip,
     ]);
-    const cached = filters.refresh ? undefined : this.pages.get(key);
-    if (cached) return cached;
+    let page = filters.refresh ? undefined : this.pages.get(key);
+    if (!page) {
+      const read = await this.readPage(picked.organization, query, filters);
+      if ('reason' in read) return { items: [], total: 0, reason: read.reason };
+      page = read;
+      this.pages.set(key, page);
+    }
+    // Two entities with the same annotations share ADO's answer but not their linked issues,
+    // and a link made a moment ago shows at once.
+    const issueIds = await this.deps.issues.issueIdsByWorkItem(
+      organizationId,
+      page.items.map(item => item.id),
+      canonicalEntityRef(stringifyEntityRef(entity)),
+    );
+    return {
+      items: page.items.map(item => ({
+        ...item,
+        issueIds: issueIds.get(item.id) ?? [],
+      })),
+      total: page.total,
+    };
+  }
 
+  /** One page of the query's work items from ADO, without their linked issues. */
+  private async readPage(
+    organization: { id: string; name: string },
+    query: BoardsQuery,
+    filters: { top: number; skip: number },
+  ): Promise<AdoPage | { reason: string }> {
+    const organizationId = organization.id;
+    const { project } = query;
     const { client } = await this.deps.clients.forOrganization(organizationId);
     let ids: number[];
     try {
@@ -179,9 +210,7 @@ export class BoardsService {
       // The project-scoped route answers 404 (TF200016) for a project the org does not have.
       if (error instanceof AdoApiError && error.status === 404) {
         return {
-          items: [],
-          total: 0,
-          reason: `The Azure DevOps organization ${picked.organization.name} has no project ${project} (from the ${ANNOTATION_PROJECT} annotation).`,
+          reason: `The Azure DevOps organization ${organization.name} has no project ${project} (from the ${ANNOTATION_PROJECT} annotation).`,
         };
       }
       throw error;
@@ -191,19 +220,16 @@ export class BoardsService {
       pageIds.length > 0 ? await client.getWorkItems(pageIds, FIELDS) : [];
     const byId = new Map(read.map(w => [w.id, w]));
     const workItems = pageIds.flatMap(id => byId.get(id) ?? []);
-    const [categories, users, issueIds] = await Promise.all([
+    const [categories, users] = await Promise.all([
       this.stateCategories(organizationId, client, project, workItems),
       this.assigneeUsers(organizationId, workItems),
-      this.deps.issues.issueIdsByWorkItem(organizationId, pageIds, entityRef),
     ]);
-    const page: BoardsWorkItemList = {
+    return {
       items: workItems.map(workItem =>
-        this.toItem(client, workItem, categories, users, issueIds),
+        this.toItem(client, workItem, categories, users),
       ),
       total: ids.length,
     };
-    this.pages.set(key, page);
-    return page;
   }
 
   private toItem(
@@ -211,8 +237,7 @@ export class BoardsService {
     workItem: AdoWorkItem,
     categories: Map<string, Map<string, string>>,
     users: (value: unknown) => string | undefined,
-    issueIds: Map<number, string[]>,
-  ): BoardsWorkItem {
+  ): AdoItem {
     const f = workItem.fields ?? {};
     const type = String(f['System.WorkItemType'] ?? '');
     const state = String(f['System.State'] ?? '');
@@ -225,7 +250,6 @@ export class BoardsService {
       assignedTo: this.assignee(f['System.AssignedTo'], users),
       changedDate: String(f['System.ChangedDate'] ?? ''),
       url: workItemUrl(client.baseUrl, workItem.id),
-      issueIds: issueIds.get(workItem.id) ?? [],
     };
   }
 

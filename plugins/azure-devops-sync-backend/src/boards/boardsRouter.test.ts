@@ -299,6 +299,14 @@ describe.each(databases.eachSupportedId())(
         });
       expect(saved.status).toBe(201);
       const issueId = saved.body.items[0].issueId;
+      // The page is read (and cached) before the link is made; the link shows at once anyway.
+      const before = await t.list({
+        entityRef: 'component:default/web',
+        q: '3',
+      });
+      expect(before.body.items).toEqual([
+        expect.objectContaining({ id: 3, issueIds: [] }),
+      ]);
       await t.api
         .post(`/api/azure-devops-sync/issues/${issueId}/links`)
         .set('Authorization', user)
