@@ -86,7 +86,7 @@ export class InboxProcessor {
   /** Organization settings read once per batch, not once per delivery. */
   private batchConfigs = new Map<string, Promise<Config>>();
   /** Catalog users by e-mail, asked once per batch. */
-  private batchUsers = new Map<string, Promise<string | undefined>>();
+  private batchUsers = new Map<string, Promise<string[]>>();
   /**
    * Who an ADO assignee is, looked up (and, unmatched, recorded as a suggestion) once per batch:
    * a burst of edits by one person repeats the same identity in every delivery.
@@ -423,14 +423,14 @@ export class InboxProcessor {
     organizationId: string,
     value: unknown,
   ): Promise<AssigneeCandidates> {
-    const { people, users } = this.deps;
+    const { people } = this.deps;
     const keys = identityKeys(value);
     const mapped = keys.length
       ? await people.userFor(organizationId, keys)
       : undefined;
     if (mapped) return { candidates: [mapped], who: keys[0] };
     const email = identityEmail(value);
-    const candidates = email ? await users.findByEmail(email) : [];
+    const candidates = email ? await this.usersWithEmail(email) : [];
     if (candidates.length > 0) return { candidates, who: email! };
     if (keys.length > 0) {
       await people.recordUnmatched(
@@ -472,20 +472,24 @@ export class InboxProcessor {
       delivery.revisedBy ?? delivery.changes['System.ChangedBy']?.newValue;
     const displayName = identityDisplayName(who);
     const email = identityEmail(who);
-    let userEntityRef: string | undefined;
-    if (email) {
-      let found = this.batchUsers.get(email);
-      if (!found) {
-        found = this.deps.users.findByEmail(email).then(refs => refs[0]);
-        this.batchUsers.set(email, found);
-      }
-      userEntityRef = await found;
-    }
+    const userEntityRef = email
+      ? (await this.usersWithEmail(email))[0]
+      : undefined;
     if (!displayName && !userEntityRef) return undefined;
     return {
       ...(displayName ? { displayName } : {}),
       ...(userEntityRef ? { userEntityRef } : {}),
     };
+  }
+
+  /** The catalog users with the e-mail, asked once per batch (actor and assignee alike). */
+  private usersWithEmail(email: string): Promise<string[]> {
+    let found = this.batchUsers.get(email);
+    if (!found) {
+      found = this.deps.users.findByEmail(email);
+      this.batchUsers.set(email, found);
+    }
+    return found;
   }
 
   private config(organizationId: string): Promise<Config> {
