@@ -21,6 +21,7 @@ import {
   identityDisplayName,
   identityEmail,
   identityKeys,
+  identityName,
 } from '../sync/identity';
 import {
   BoardsQuery,
@@ -258,7 +259,7 @@ export class BoardsService {
     users: (value: unknown) => string | undefined,
   ): BoardsAssignee | null {
     if (value === undefined || value === null || value === '') return null;
-    const email = identityEmail(value) ?? identityKeys(value)[0] ?? '';
+    const email = identityName(value) ?? '';
     const userEntityRef = users(value);
     return {
       displayName: identityDisplayName(value) ?? email,

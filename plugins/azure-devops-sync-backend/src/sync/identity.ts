@@ -80,3 +80,11 @@ export function identityKeys(value: unknown): string[] {
   add(identityEmail(value));
   return [...new Set(keys)];
 }
+
+/**
+ * The one name an ADO identity is shown and compared by: its lower-case e-mail, else the first
+ * name ADO knows it by (a UPN or `DOMAIN\user`); undefined when it has neither.
+ */
+export function identityName(value: unknown): string | undefined {
+  return identityEmail(value) ?? identityKeys(value)[0];
+}

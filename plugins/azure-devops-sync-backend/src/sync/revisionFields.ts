@@ -1,5 +1,5 @@
 import type { WrittenFields } from '../database/SyncStateStore';
-import { identityEmail, identityKeys } from './identity';
+import { identityName } from './identity';
 
 /** A field's value at a delivery's revision, when the delivery tells it. */
 export type FieldAt = { known: false } | { known: true; value: unknown };
@@ -32,9 +32,7 @@ export function fieldAtRevision(
 export function normalizeField(field: string, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   if (field === 'System.AssignedTo') {
-    return (
-      identityEmail(value) ?? identityKeys(value)[0] ?? JSON.stringify(value)
-    );
+    return identityName(value) ?? JSON.stringify(value);
   }
   return String(value);
 }
