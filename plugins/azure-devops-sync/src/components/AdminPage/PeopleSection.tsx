@@ -30,7 +30,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { azureDevOpsSyncApiRef } from '../../api';
 import { errorMessage } from '../../utils/errors';
 import { useCatalogUsers } from '../../hooks';
-import { CatalogUserPicker } from './CatalogUserPicker';
+import { CatalogUserPicker } from '../shared';
 import { When } from './tableStyles';
 
 /** A mapping being edited; `key` keeps a row's inputs when rows above it go. */

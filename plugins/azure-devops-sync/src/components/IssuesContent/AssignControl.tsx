@@ -1,10 +1,9 @@
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import TextField from '@material-ui/core/TextField';
-import Autocomplete from '@material-ui/lab/Autocomplete';
 import type { Issue } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { useCallback, useState } from 'react';
-import { useCatalogUsers, type CatalogUserOption } from '../../hooks';
+import { useCatalogUsers } from '../../hooks';
+import { CatalogUserPicker } from '../shared';
 import { ActionError } from './ActionError';
 import { useAction } from './useAction';
 
@@ -15,12 +14,13 @@ export function AssignControl(props: {
 }) {
   const { issue, assign } = props;
   const users = useCatalogUsers();
-  const [picked, setPicked] = useState<CatalogUserOption | null>(null);
+  // The picked catalog User's ref; '' for none.
+  const [picked, setPicked] = useState('');
   const action = useAction(
     useCallback(
       async (assignee: string | null) => {
         await assign(assignee);
-        setPicked(null);
+        setPicked('');
       },
       [assign],
     ),
@@ -29,35 +29,22 @@ export function AssignControl(props: {
   return (
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-        <Autocomplete
-          style={{ flex: 1 }}
-          size="small"
-          options={users.users}
-          loading={users.loading}
-          value={picked}
-          onChange={(_e, value) => setPicked(value)}
-          getOptionLabel={o => o.label}
-          getOptionSelected={(a, b) => a.ref === b.ref}
-          renderInput={params => (
-            <TextField
-              {...params}
-              label="Assignee"
-              variant="outlined"
-              placeholder="Search users"
-              error={Boolean(users.error)}
-              helperText={
-                users.error
-                  ? `Could not load users: ${users.error.message}`
-                  : undefined
-              }
-            />
-          )}
-        />
+        <Box flex={1}>
+          <CatalogUserPicker
+            value={picked}
+            onChange={setPicked}
+            users={users.users}
+            loading={users.loading}
+            error={users.error}
+            label="Assignee"
+            showLabel
+          />
+        </Box>
         <Button
           variant="outlined"
           color="primary"
-          disabled={!picked || action.busy || picked.ref === issue.assignee}
-          onClick={() => picked && action.run(picked.ref)}
+          disabled={!picked || action.busy || picked === issue.assignee}
+          onClick={() => action.run(picked)}
         >
           Assign
         </Button>

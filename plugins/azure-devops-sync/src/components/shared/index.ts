@@ -4,3 +4,4 @@ export {
   subscriptionStatusLabel,
 } from './SubscriptionStatus';
 export { ConfirmDialog } from './ConfirmDialog';
+export { CatalogUserPicker } from './CatalogUserPicker';

@@ -4,7 +4,9 @@ import type { CatalogUserOption } from '../../hooks';
 
 /**
  * Picks a catalog User by name or ref. A ref the list lacks (a mapping saved
- * before the user left the catalog) stays shown as it is.
+ * before the user left the catalog) stays shown as it is. `label` names the
+ * field; `showLabel` shows it above the text too, else it is for screen
+ * readers only (a table row's picker).
  */
 export function CatalogUserPicker(props: {
   value: string;
@@ -13,8 +15,9 @@ export function CatalogUserPicker(props: {
   loading: boolean;
   error?: Error;
   label: string;
+  showLabel?: boolean;
 }) {
-  const { value, onChange, users, loading, error, label } = props;
+  const { value, onChange, users, loading, error, label, showLabel } = props;
   const listed = users.find(u => u.ref === value);
   const selected = listed ?? (value ? { ref: value, label: value } : null);
   const options = listed || !selected ? users : [selected, ...users];
@@ -32,7 +35,12 @@ export function CatalogUserPicker(props: {
           {...params}
           variant="outlined"
           placeholder="Search users"
-          inputProps={{ ...params.inputProps, 'aria-label': label }}
+          label={showLabel ? label : undefined}
+          inputProps={
+            showLabel
+              ? params.inputProps
+              : { ...params.inputProps, 'aria-label': label }
+          }
           error={Boolean(error)}
           helperText={
             error ? `Could not load users: ${error.message}` : undefined
