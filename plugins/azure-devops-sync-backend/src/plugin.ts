@@ -70,6 +70,7 @@ export const azureDevOpsSyncPlugin = createBackendPlugin({
             catalog: deps.catalog,
             eventsService: deps.events,
             onDeliveryAccepted: queues.kickInbox,
+            ackPriority: queues.ackPriority,
             onJobQueued: queues.kickOutbox,
           }),
         );

@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { ActivitySource } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { InboxDelivery, InboxStore } from '../database/InboxStore';
@@ -25,6 +24,7 @@ import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
 import { inboundDeliveryOf } from './inboundDelivery';
 import { retryDelayMs } from './backoff';
+import { AckPriority } from './AckPriority';
 
 /** Deliveries of one batch applied at the same time. */
 const APPLY_CONCURRENCY = 4;
@@ -72,6 +72,8 @@ export class InboxProcessor {
       syncState: SyncStateStore;
       requireOwnerMembership: boolean;
       logger: LoggerService;
+      /** Gives webhook acknowledgements the event loop first. */
+      ackPriority: AckPriority;
       maxAttempts?: number;
       batchSize?: number;
       /** After an applied delivery is finished; a failure here is logged, never retried. */
@@ -112,9 +114,7 @@ export class InboxProcessor {
 
   private async run(delivery: InboxDelivery): Promise<void> {
     const { inbox, logger } = this.deps;
-    // SQLite answers synchronously, so a batch would otherwise run as one long task and hold
-    // back every webhook waiting to be acknowledged: give the event loop a turn per delivery.
-    await setImmediatePromise();
+    await this.deps.ackPriority.turn();
     const effects: InboundEffects = { issueIds: [], changes: [] };
     let result: Result;
     try {

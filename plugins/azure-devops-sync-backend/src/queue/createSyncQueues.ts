@@ -6,6 +6,7 @@ import { AdoClientFactory } from '../service/AdoClientFactory';
 import { ISSUE_CHANGED_TOPIC } from '../service/eventsBridge';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
+import { AckPriority } from './AckPriority';
 import { Drainer, STALE_CLAIM_MS } from './Drainer';
 import {
   INBOX_KICK_DELAY_MS,
@@ -21,6 +22,8 @@ export interface SyncQueues {
   kickInbox(): void;
   /** Wakes the outbox worker. */
   kickOutbox(): void;
+  /** Told of every webhook request, so applying gives way to acknowledging. */
+  ackPriority: AckPriority;
   /** Releases claims of dead runners, then drains both queues. */
   sweep(): Promise<void>;
   stop(): Promise<void>;
@@ -45,9 +48,11 @@ export function createSyncQueues(deps: {
 }): SyncQueues {
   const { stores, logger } = deps;
   const { inbox, outbox } = stores;
+  const ackPriority = new AckPriority();
   const inboxProcessor = new InboxProcessor({
     ...stores,
     ...deps,
+    ackPriority,
     onApplied: async (delivery, outcome, effects) => {
       await deps.onInboundApplied?.(delivery, effects);
       await deps.events.publish({
@@ -83,6 +88,7 @@ export function createSyncQueues(deps: {
   return {
     kickInbox: () => inboxRunner.kick(),
     kickOutbox: () => outboxRunner.kick(),
+    ackPriority,
     async sweep() {
       const stale = new Date(Date.now() - STALE_CLAIM_MS);
       await Promise.all([

@@ -29,6 +29,7 @@ import { SdkKeyService } from '../sdkIngest/SdkKeyService';
 import { sdkKeysRouter } from '../sdkIngest/sdkKeysRouter';
 import { sentryIngestRouter } from '../sdkIngest/sentryIngestRouter';
 import { webhooksRouter } from './webhooks';
+import { AckPriority } from '../queue/AckPriority';
 import { workItemsRouter } from './workItems';
 import { BoardsService } from '../boards/BoardsService';
 import { boardsRouter } from '../boards/boardsRouter';
@@ -61,6 +62,8 @@ export interface RouterOptions {
   eventsService?: EventsService;
   /** Wakes the inbox processor. */
   onDeliveryAccepted: () => void;
+  /** Told of every webhook request: applying gives way to acknowledging. */
+  ackPriority: AckPriority;
   /** Wakes the outbox worker (a replayed job). */
   onJobQueued: () => void;
 }
@@ -77,6 +80,7 @@ export async function createRouter(
       organizations: options.organizations,
       inbox: options.inbox,
       onAccepted: options.onDeliveryAccepted,
+      ackPriority: options.ackPriority,
     }),
   );
 

@@ -15,6 +15,7 @@ import {
 } from '../database/OrganizationStore';
 import { secretDigest, secretMatchesAny } from '../sync/sharedSecret';
 import { OrganizationLookup } from './organizationLookup';
+import { AckPriority } from '../queue/AckPriority';
 
 /**
  * Event types this endpoint stores: the ones we subscribe to (updated, commented, deleted,
@@ -58,12 +59,18 @@ export function webhooksRouter(deps: {
   inbox: InboxStore;
   /** Asks the inbox processor to run now. */
   onAccepted: () => void;
+  /** Told of every request: the inbox processor gives way while they arrive. */
+  ackPriority: AckPriority;
 }) {
   const router = Router();
   const lookup = new OrganizationLookup(deps.organizations);
 
   router.post(
     '/webhooks/workitem',
+    (_req, _res, next) => {
+      deps.ackPriority.noteRequest();
+      next();
+    },
     express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
     async (req, res) => {
       let payload: any;
