@@ -3,8 +3,8 @@ import type {
   DeliveryStatus,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import DataLoader from 'dataloader';
-import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { InboxDelivery, InboxDeliveryInput, InboxStore } from './InboxStore';
 import { isPostgres, toIso } from './tables';
 import {
@@ -107,7 +107,9 @@ export class DatabaseInboxStore implements InboxStore {
     inputs: readonly InboxDeliveryInput[],
   ): Promise<Array<Accepted | Error>> {
     const rows = inputs.map(input => ({
-      id: randomUUID(),
+      // Time-ordered: the primary key index grows at its end instead of at a random page per
+      // row, which writes fewer pages per commit (SQLite and PostgreSQL alike).
+      id: timeOrderedUuid(),
       organization_id: input.organizationId,
       event_type: input.eventType,
       work_item_id: input.workItemId,
