@@ -57,12 +57,13 @@ describe('AckPriority', () => {
 
   it('waits while requests arrive and the loop is full, until the loop has room again', async () => {
     // Requests keep arriving; the loop is full for 100 ms, then has room.
-    let priority: AckPriority | undefined;
+    const ref: { priority?: AckPriority } = {};
     const { clock, sleeps, advance } = fakeClock(
       now => (now < 130 ? 1 : 0.3),
-      () => priority!.noteRequest(),
+      () => ref.priority!.noteRequest(),
     );
-    priority = new AckPriority(options, clock);
+    const priority = new AckPriority(options, clock);
+    ref.priority = priority;
     advance(30);
     priority.noteRequest();
     await priority.turn();
@@ -72,13 +73,14 @@ describe('AckPriority', () => {
   });
 
   it('never holds a delivery back longer than maxWaitMs, so applying cannot starve', async () => {
-    let priority: AckPriority | undefined;
+    const ref: { priority?: AckPriority } = {};
     // Requests keep arriving and the loop stays full for as long as the delivery waits.
     const { clock, advance } = fakeClock(
       () => 1,
-      () => priority!.noteRequest(),
+      () => ref.priority!.noteRequest(),
     );
-    priority = new AckPriority(options, clock);
+    const priority = new AckPriority(options, clock);
+    ref.priority = priority;
     advance(30);
     priority.noteRequest();
     await priority.turn();

@@ -12,16 +12,12 @@ import {
   InboundDelivery,
   InboundState,
 } from '../sync/decideInbound';
-import {
-  identityDisplayName,
-  identityEmail,
-  identityKeys,
-} from '../sync/identity';
 import { PeopleStore } from '../database/PeopleStore';
 import { inboundStatusAction } from '../sync/inboundStatus';
 import { describeAdoError } from '../service/describeAdoError';
 import { ProjectCatalogService } from '../service/ProjectCatalogService';
 import { UserDirectory } from '../service/UserDirectory';
+import { BatchPeople } from './BatchPeople';
 import { inboundDeliveryOf } from './inboundDelivery';
 import { retryDelayMs } from './backoff';
 import { AckPriority } from './AckPriority';
@@ -43,11 +39,6 @@ export interface InboundEffects {
 }
 type AdoSource = ActivitySource & { kind: 'azure-devops' };
 type Config = Awaited<ReturnType<OrgConfigStore['get']>>;
-type AssigneeCandidates = {
-  candidates: string[];
-  who: string;
-  unmatched?: string;
-};
 
 /**
  * Applies stored service hook deliveries in revision order per work item: loads what the
@@ -83,22 +74,18 @@ export class InboxProcessor {
         effects: InboundEffects,
       ) => Promise<void>;
     },
-  ) {}
+  ) {
+    this.batchPeople = new BatchPeople(deps);
+  }
 
   /** Organization settings read once per batch, not once per delivery. */
   private batchConfigs = new Map<string, Promise<Config>>();
-  /** Catalog users by e-mail, asked once per batch. */
-  private batchUsers = new Map<string, Promise<string[]>>();
-  /**
-   * Who an ADO assignee is, looked up (and, unmatched, recorded as a suggestion) once per batch:
-   * a burst of edits by one person repeats the same identity in every delivery.
-   */
-  private batchAssignees = new Map<string, Promise<AssigneeCandidates>>();
+  /** Who the batch's ADO identities are in the catalog, each looked up once per batch. */
+  private batchPeople: BatchPeople;
 
   async runOnce(): Promise<number> {
     this.batchConfigs = new Map();
-    this.batchUsers = new Map();
-    this.batchAssignees = new Map();
+    this.batchPeople = new BatchPeople(this.deps);
     const deliveries = await this.deps.inbox.claim(
       this.id,
       this.deps.batchSize ?? 100,
@@ -180,7 +167,7 @@ export class InboxProcessor {
   ): Promise<void> {
     const value = inbound.changes['System.AssignedTo']?.newValue;
     if (value === undefined || value === null || value === '') return;
-    await this.assigneeCandidates(organizationId, value);
+    await this.batchPeople.assigneeCandidates(organizationId, value);
   }
 
   private async load(
@@ -225,7 +212,7 @@ export class InboxProcessor {
     const { workItemId, revision } = delivery;
     if (decision.kind === 'skip')
       return { status: 'skipped', outcome: decision.outcome };
-    const actor = await this.actorOf(delivery);
+    const actor = await this.batchPeople.actorOf(delivery);
     const source: AdoSource = {
       kind: 'azure-devops',
       organizationId,
@@ -368,17 +355,18 @@ export class InboxProcessor {
       }
       return `unassigned ${changed} issue(s)`;
     }
-    const { candidates, who, unmatched } = await this.assigneeCandidates(
-      organizationId,
-      change.value,
-    );
+    const { candidates, who, unmatched } =
+      await this.batchPeople.assigneeCandidates(organizationId, change.value);
     if (unmatched) return unmatched;
     const notes: string[] = [];
     let changed = 0;
     for (const link of links) {
       const issue = await this.deps.issues.get(link.issueId);
       if (!issue) continue;
-      const user = await this.pickAssignee(candidates, issue.entityRef);
+      const user = await this.batchPeople.pickAssignee(
+        candidates,
+        issue.entityRef,
+      );
       if (!user) {
         notes.push(
           `${who} is not a member of the team owning ${issue.entityRef}`,
@@ -396,100 +384,6 @@ export class InboxProcessor {
       }
     }
     return [`assigned ${changed} issue(s)`, ...notes].join('; ');
-  }
-
-  /**
-   * The catalog users an ADO assignee may be: the one the organization's people mapping names
-   * (by unique name or e-mail), else those with the e-mail. An identity that matches nobody is
-   * remembered as a suggestion for the mapping.
-   */
-  private assigneeCandidates(
-    organizationId: string,
-    value: unknown,
-  ): Promise<AssigneeCandidates> {
-    // The identity as ADO sent it: the same value gets the same answer.
-    const key = JSON.stringify([organizationId, value]);
-    let found = this.batchAssignees.get(key);
-    if (!found) {
-      found = this.lookUpAssignee(organizationId, value);
-      this.batchAssignees.set(key, found);
-      // A failed lookup is not remembered: the batch's next delivery asks again.
-      found.catch(() => this.batchAssignees.delete(key));
-    }
-    return found;
-  }
-
-  private async lookUpAssignee(
-    organizationId: string,
-    value: unknown,
-  ): Promise<AssigneeCandidates> {
-    const { people } = this.deps;
-    const keys = identityKeys(value);
-    const mapped = keys.length
-      ? await people.userFor(organizationId, keys)
-      : undefined;
-    if (mapped) return { candidates: [mapped], who: keys[0] };
-    const email = identityEmail(value);
-    const candidates = email ? await this.usersWithEmail(email) : [];
-    if (candidates.length > 0) return { candidates, who: email! };
-    if (keys.length > 0) {
-      await people.recordUnmatched(
-        organizationId,
-        email ?? keys[0],
-        identityDisplayName(value),
-      );
-    }
-    return {
-      candidates: [],
-      who: email ?? keys[0] ?? '',
-      unmatched: email
-        ? `no catalog user has the e-mail ${email} and no people mapping names it: issues left unchanged`
-        : `no e-mail could be read from the new assignee and no people mapping names it: issues left unchanged`,
-    };
-  }
-
-  /** The reference picks the first user with the e-mail who is in a team with access. */
-  private async pickAssignee(
-    candidates: string[],
-    entityRef: string,
-  ): Promise<string | undefined> {
-    if (!this.deps.requireOwnerMembership) return candidates[0];
-    for (const candidate of candidates) {
-      if (await this.deps.users.isMemberOfOwner(candidate, entityRef))
-        return candidate;
-    }
-    return undefined;
-  }
-
-  /**
-   * Who made the revision, as a person: their ADO display name and the catalog user with their
-   * e-mail (looked up once per batch), so the activity names people, not revisions.
-   */
-  private async actorOf(
-    delivery: InboundDelivery,
-  ): Promise<AdoSource['actor']> {
-    const who =
-      delivery.revisedBy ?? delivery.changes['System.ChangedBy']?.newValue;
-    const displayName = identityDisplayName(who);
-    const email = identityEmail(who);
-    const userEntityRef = email
-      ? (await this.usersWithEmail(email))[0]
-      : undefined;
-    if (!displayName && !userEntityRef) return undefined;
-    return {
-      ...(displayName ? { displayName } : {}),
-      ...(userEntityRef ? { userEntityRef } : {}),
-    };
-  }
-
-  /** The catalog users with the e-mail, asked once per batch (actor and assignee alike). */
-  private usersWithEmail(email: string): Promise<string[]> {
-    let found = this.batchUsers.get(email);
-    if (!found) {
-      found = this.deps.users.findByEmail(email);
-      this.batchUsers.set(email, found);
-    }
-    return found;
   }
 
   private config(organizationId: string): Promise<Config> {
