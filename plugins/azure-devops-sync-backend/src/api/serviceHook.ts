@@ -1,5 +1,8 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { nestsDeeperThan, tooDeepMessage } from './jsonDepth';
+import { firstIssue, zodMessages } from './zodMessages';
+
+const WORDING = { error: zodMessages };
 
 /**
  * The ADO service hook delivery (publisher `tfs`, resourceVersion 1.0) as the plugin reads it:
@@ -58,9 +61,20 @@ const identitySchema = z.union([
 ]);
 
 /** One changed field of a `workitem.updated`; unassignment has only `oldValue`. */
-const fieldChangeSchema = z
-  .object({ oldValue: z.unknown(), newValue: z.unknown() })
-  .passthrough();
+export type ServiceHookFieldChange = {
+  oldValue?: unknown;
+  newValue?: unknown;
+  [key: string]: unknown;
+};
+
+/**
+ * An object, kept as sent: naming `oldValue`/`newValue` in the schema would make zod add the
+ * absent one as `undefined`, and an unassignment is told apart by `newValue` being absent.
+ */
+const fieldChangeSchema = z.custom<ServiceHookFieldChange>(
+  value => !!value && typeof value === 'object' && !Array.isArray(value),
+  { error: 'expected an object' },
+);
 
 const fieldValuesSchema = z.record(z.string(), z.unknown());
 
@@ -114,7 +128,6 @@ const workItemPayloadSchema = z
   .passthrough();
 
 export type AdoIdentity = z.infer<typeof identitySchema>;
-export type ServiceHookFieldChange = z.infer<typeof fieldChangeSchema>;
 /** A `workitem.updated` body: `resource.fields` as changes, `resource.revision.fields` a snapshot. */
 export type WorkItemUpdatedPayload = z.infer<typeof updatedPayloadSchema>;
 /** A `workitem.commented`/`deleted`/`restored` body: `resource.fields` as plain values. */
@@ -176,7 +189,7 @@ export function parseServiceHook(
 ): ServiceHookParseResult {
   const handled: readonly string[] =
     options.eventTypes ?? SERVICE_HOOK_EVENT_TYPES;
-  const head = envelopeSchema.safeParse(body);
+  const head = envelopeSchema.safeParse(body, WORDING);
   if (!head.success) return { ok: false, message: zodMessage(head.error) };
   const envelope: ServiceHookEnvelope = {
     eventType: head.data.eventType,
@@ -190,7 +203,7 @@ export function parseServiceHook(
   // Too deep a body could never be stored (JSON.stringify overflows its stack).
   if (nestsDeeperThan(body)) return fail(tooDeepMessage('The delivery'));
   if (envelope.eventType === 'workitem.updated') {
-    const parsed = updatedPayloadSchema.safeParse(body);
+    const parsed = updatedPayloadSchema.safeParse(body, WORDING);
     if (!parsed.success) return fail(zodMessage(parsed.error));
     const payload = parsed.data;
     const { resource } = payload;
@@ -221,7 +234,7 @@ export function parseServiceHook(
     };
   }
 
-  const parsed = workItemPayloadSchema.safeParse(body);
+  const parsed = workItemPayloadSchema.safeParse(body, WORDING);
   if (!parsed.success) return fail(zodMessage(parsed.error));
   const payload = parsed.data;
   const { resource } = payload;
@@ -291,7 +304,7 @@ function describe(value: unknown): string {
 }
 
 function zodMessage(error: z.ZodError): string {
-  const issue = error.issues[0];
+  const issue = firstIssue(error);
   return `The delivery has no valid ${issue.path.join('.') || 'body'}: ${
     issue.message
   }`;

@@ -3,7 +3,7 @@ import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { entityRefField } from '../errorEvents/canonicalEntityRef';
 import { RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';
@@ -45,9 +45,7 @@ const listQuery = z.object({
   top: wholeNumber(1, MAX_WORK_ITEMS_PAGE, 50),
   skip: wholeNumber(0, MAX_SKIP, 0),
   refresh: z
-    .enum(['true', 'false'], {
-      errorMap: () => ({ message: 'must be true or false' }),
-    })
+    .enum(['true', 'false'], { error: 'must be true or false' })
     .optional()
     .transform(v => v === 'true'),
 });

@@ -1,5 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { missingIsRequired } from '../api/zodMessages';
 
 const canonicalRefs = new Map<string, string>();
 
@@ -19,7 +20,7 @@ export function canonicalEntityRef(ref: string): string {
 
 /** A request field holding an entity ref, canonical; one that does not parse fails naming why. */
 export const entityRefField = z
-  .string({ required_error: 'required' })
+  .string({ error: missingIsRequired })
   .min(1, 'required')
   .transform((ref, ctx) => {
     try {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod/v4';
 import { canonicalEntityRef } from './canonicalEntityRef';
 import { EVENT_LIMITS } from './eventLimits';
-import { readTimestamp, receivedType, TIMESTAMP_MESSAGE } from './eventValues';
+import { readTimestamp, TIMESTAMP_MESSAGE } from './eventValues';
 import { framesSchema, spansSchema } from './framesAndSpans';
 import { truncate } from './grouping';
 
@@ -16,52 +16,6 @@ const optionalCut = (max: number) =>
     .string()
     .nullish()
     .transform(s => (s ? truncate(s, max) : undefined));
-
-const SIZE_WORDING: Record<string, [string, string]> = {
-  string: ['String', 'character(s)'],
-  array: ['Array', 'element(s)'],
-};
-
-const V3_TYPE_NAMES: Record<string, string> = {
-  tuple: 'array',
-  record: 'object',
-};
-
-/**
- * Messages for issues the schema gives no message of its own, worded as they have always been
- * (`Required`, `Expected string, received number`, `Array must contain at most 25 element(s)`),
- * since clients see them in 400 answers.
- */
-export const errorEventMessages: z.core.$ZodErrorMap = issue => {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return 'Required';
-      return `Expected ${
-        V3_TYPE_NAMES[issue.expected] ?? issue.expected
-      }, received ${receivedType(issue.input)}`;
-    case 'invalid_union':
-      return 'Invalid input';
-    case 'invalid_value': {
-      const expected = issue.values.map(v => `'${String(v)}'`).join(' | ');
-      return typeof issue.input === 'string'
-        ? `Invalid enum value. Expected ${expected}, received '${issue.input}'`
-        : `Expected ${expected}, received ${receivedType(issue.input)}`;
-    }
-    case 'too_small':
-    case 'too_big': {
-      const wording = SIZE_WORDING[issue.origin];
-      if (!wording) return undefined;
-      const [noun, what] = wording;
-      const bound =
-        issue.code === 'too_small'
-          ? `at least ${issue.minimum}`
-          : `at most ${issue.maximum}`;
-      return `${noun} must contain ${bound} ${what}`;
-    }
-    default:
-      return undefined;
-  }
-};
 
 const timestampSchema = z
   .union([z.number(), z.string()])

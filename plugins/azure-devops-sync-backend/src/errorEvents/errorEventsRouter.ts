@@ -6,7 +6,7 @@ import type { IssueTrendList } from '@ado-sync/backstage-plugin-azure-devops-syn
 import express from 'express';
 import Router from 'express-promise-router';
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { jsonBody } from '../http/jsonBody';
 import { RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';

@@ -1,13 +1,5 @@
 /** Values an event's fields are read from: times in either form, and how a wrong one is named. */
 
-/** A value's kind as the 400 messages name it (`Expected string, received number`). */
-export function receivedType(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'array';
-  if (typeof input === 'number' && Number.isNaN(input)) return 'nan';
-  return typeof input;
-}
-
 /** Epoch milliseconds from ISO 8601 or epoch seconds (number or numeric string); NaN if invalid. */
 export function readTimestamp(value: unknown): number {
   let ms: number;

@@ -1,7 +1,8 @@
 /** Stack frames and spans as sent: checked in place, by hand (see checkedInPlace for why). */
 import { z } from 'zod/v4';
 import { EVENT_LIMITS } from './eventLimits';
-import { readTimestamp, receivedType, TIMESTAMP_MESSAGE } from './eventValues';
+import { receivedType } from '../api/zodMessages';
+import { readTimestamp, TIMESTAMP_MESSAGE } from './eventValues';
 
 const COUNT_MESSAGE = 'expected a non-negative integer';
 

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  errorEventMessages,
-  MAX_FUTURE_MS,
-  RawEvent,
-  rawEventSchema,
-} from './errorEventSchema';
+import { zodMessages } from '../api/zodMessages';
+import { MAX_FUTURE_MS, RawEvent, rawEventSchema } from './errorEventSchema';
 import { EVENT_LIMITS } from './eventLimits';
 import { readTimestamp } from './eventValues';
 import type { RawFrame, RawSpan } from './framesAndSpans';
@@ -173,7 +169,7 @@ export function parseErrorEvent(
     return { error: `${label}: expected an event object` };
   }
   const result = rawEventSchema.safeParse(value, {
-    error: errorEventMessages,
+    error: zodMessages,
   });
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -6,7 +6,8 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { missingIsRequired } from '../api/zodMessages';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { principalRef, RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';
@@ -20,7 +21,7 @@ const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f]+$/;
 const MAX_MAPPINGS = 2_000;
 
 const userRefField = z
-  .string({ required_error: 'required' })
+  .string({ error: missingIsRequired })
   .trim()
   .min(1, 'must not be empty')
   .max(512)
@@ -52,7 +53,7 @@ const updateSchema = z
         z
           .object({
             adoIdentity: z
-              .string({ required_error: 'required' })
+              .string({ error: missingIsRequired })
               .trim()
               .min(1, 'must not be empty')
               .max(512)

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { azureDevOpsSyncDeliveryManagePermission } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { InboxStore } from '../database/InboxStore';
 import { OrganizationStore } from '../database/OrganizationStore';
 import { OutboxStore } from '../database/OutboxStore';

@@ -5,7 +5,7 @@ import {
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { IssueStore } from '../database/IssueStore';
 import { IssueService } from '../issues/IssueService';

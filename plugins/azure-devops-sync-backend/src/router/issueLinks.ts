@@ -1,7 +1,7 @@
 import { azureDevOpsSyncIssueUpdatePermission } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { LinkKey } from '../database/IssueStore';
 import { principalRef, RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';

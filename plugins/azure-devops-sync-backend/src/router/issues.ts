@@ -2,7 +2,7 @@ import { NotFoundError } from '@backstage/errors';
 import type { ActivityPage } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { IssueStore } from '../database/IssueStore';
 import { entityRefField } from '../errorEvents/canonicalEntityRef';
 import { RouteAuthorizer } from '../http/permissions';

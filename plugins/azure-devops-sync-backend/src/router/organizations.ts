@@ -3,7 +3,7 @@ import {
   OrganizationList,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import {
   OrganizationStore,
   toApiOrganization,

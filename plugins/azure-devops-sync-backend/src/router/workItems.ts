@@ -1,6 +1,6 @@
 import type { WorkItemSearchResult } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { ANNOTATION_PROJECT } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
 import { InputError } from '@backstage/errors';
 import { AdoClientFactory } from '../service/AdoClientFactory';

@@ -6,7 +6,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { entityRefField } from '../errorEvents/canonicalEntityRef';
 import { principalRef, RouteAuthorizer } from '../http/permissions';
 import { parseInput } from '../http/validation';

@@ -20,6 +20,7 @@ import {
 import { describeAdoError } from './describeAdoError';
 import { ProjectCatalogError } from './fetchProjectCatalog';
 import { ProjectCatalogService } from './ProjectCatalogService';
+import { firstIssue, zodMessages } from '../api/zodMessages';
 
 export const FEATURE_DISABLED_REASON =
   'Issue sync is turned off for this portal (azureDevOpsSync.issueSync.enabled is false)';
@@ -148,9 +149,9 @@ export class OrgConfigService {
     await this.requireOrganization(organizationId);
     if (!this.deps.issueSyncEnabled)
       throw new InputError(FEATURE_DISABLED_REASON);
-    const parsed = configUpdateSchema.safeParse(body);
+    const parsed = configUpdateSchema.safeParse(body, { error: zodMessages });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = firstIssue(parsed.error);
       const path = issue.path.join('.');
       throw new InputError(
         `Invalid config${path ? ` at ${path}` : ''}: ${issue.message}`,

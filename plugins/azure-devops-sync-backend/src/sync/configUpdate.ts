@@ -2,7 +2,7 @@ import {
   MAPPING_ROW_INCOMPLETE_MESSAGE,
   OrganizationConfigUpdate,
 } from '@ado-sync/backstage-plugin-azure-devops-sync-common';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { ProjectCatalog } from './configFields';
 
 const name = z.string().max(256);
